@@ -1,0 +1,86 @@
+/* caps: capability set math and the final drop.
+ *
+ * MUST: after caps_apply() with keep == 0 the process has no capability in
+ *       any set, bounding included, so an exec of a setuid-root or
+ *       uid-0-in-userns program gains none.
+ * MUST: a failure to drop is an error, never ignored.
+ */
+#include "caps.h"
+
+#include <cap-ng.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/capability.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+int caps_from_name(const char *name)
+{
+	int cap;
+
+	if (strncasecmp(name, "CAP_", 4) == 0)
+		name += 4;
+	if (*name == '\0')
+		return -1;
+	cap = capng_name_to_capability(name);
+	return cap >= 0 && cap < 64 ? cap : -1;
+}
+
+uint64_t caps_compute(const struct sbx_plan *plan, uint64_t available)
+{
+	uint64_t keep = 0;
+
+	for (size_t i = 0; i < plan->n_cap_ops; i++) {
+		const struct sbx_cap_op *c = &plan->cap_ops[i];
+		uint64_t bits = c->cap < 0 ? available : UINT64_C(1) << c->cap;
+
+		if (c->add)
+			keep |= bits;
+		else
+			keep &= ~bits;
+	}
+	return keep;
+}
+
+uint64_t caps_permitted(void)
+{
+	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct data[2];
+
+	if (syscall(SYS_capget, &hdr, data) < 0)
+		return 0;
+	return (uint64_t)data[1].permitted << 32 | data[0].permitted;
+}
+
+int caps_last_cap(void)
+{
+	char buf[16];
+	int v;
+
+	if (read_file_at(AT_FDCWD, "/proc/sys/kernel/cap_last_cap", buf, sizeof(buf)) > 0 &&
+	    (v = atoi(buf)) > 0 && v < 64)
+		return v;
+	return CAP_LAST_CAP;
+}
+
+int caps_apply(uint64_t keep, int last_cap, struct sbx_err *err)
+{
+	capng_clear(CAPNG_SELECT_ALL);
+	for (int cap = 0; cap < 64; cap++) {
+		if (!(keep & (UINT64_C(1) << cap)))
+			continue;
+		if (cap > last_cap)
+			return sbx_fail(err, "capability %d is unknown to this kernel", cap);
+		if (capng_update(CAPNG_ADD,
+				 CAPNG_EFFECTIVE | CAPNG_PERMITTED | CAPNG_INHERITABLE |
+					 CAPNG_BOUNDING_SET | CAPNG_AMBIENT,
+				 (unsigned)cap) < 0)
+			return sbx_fail(err, "can't keep capability %d", cap);
+	}
+	if (capng_apply(CAPNG_SELECT_ALL) != 0)
+		return sbx_fail_errno(err, "can't drop capabilities");
+	return 0;
+}

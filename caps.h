@@ -1,0 +1,31 @@
+/* caps: capability names, the set the command keeps (pure math over the
+ * plan's --cap-add/--cap-drop list) and the final drop with libcap-ng.
+ * Called by cli (names) and by sandbox.c in the seal step. */
+#ifndef SBX_CAPS_H
+#define SBX_CAPS_H
+
+#include <stdint.h>
+
+#include "plan.h"
+#include "util.h"
+
+/* "CAP_SYS_ADMIN", "sys_admin", ... -> number, or -1. */
+int caps_from_name(const char *name);
+
+/* The caps the command keeps: none, then the plan's edits in order. ALL
+ * means every cap in available (bwrap: "all the permitted caps"); a cap
+ * named one by one is kept even if not available, so that asking for what
+ * the process lacks fails loudly at caps_apply(). Bit N = capability N. */
+uint64_t caps_compute(const struct sbx_plan *plan, uint64_t available);
+
+/* The process's permitted set, as a mask. */
+uint64_t caps_permitted(void);
+
+/* The highest capability the running kernel knows. */
+int caps_last_cap(void);
+
+/* Make keep the bounding, permitted, effective, inheritable and ambient
+ * sets (ambient so a non-root uid keeps them across exec). */
+int caps_apply(uint64_t keep, int last_cap, struct sbx_err *err);
+
+#endif

@@ -1,0 +1,967 @@
+/* cli: table-driven parser for bwrap's command line.
+ *
+ * MUST: nothing here creates a namespace, mounts or execs; every input error
+ *       is returned in err (one line, no program prefix) for the top level.
+ * MUST: every number is read by one of util.h's strict parsers.
+ * MUST: the modifiers --perms and --size apply only to the option that
+ *       directly follows them, as in bwrap; anything else is an error.
+ */
+#include "cli.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stddef.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "caps.h"
+#include "filter.h"
+
+/* The bwrap release whose command line sbx implements. */
+#define SBX_BWRAP_VERSION "0.11.1"
+
+/* Upper bounds that keep a hostile --args stream from exhausting memory. */
+#define ARGS_MAX_DEPTH 32
+#define ARGS_MAX_BYTES (256u * 1024 * 1024)
+
+struct parse {
+	struct sbx_plan *plan;
+	const struct sbx_cli_env *env;
+	size_t cap_ops, cap_env, cap_caps, cap_keep;
+	/* Pending modifiers for the next op. */
+	bool have_perms, have_size;
+	mode_t next_perms;
+	uint64_t next_size;
+	bool userns_try, cgroup_try, share_net;
+	bool uid_set, gid_set;
+	size_t args_bytes;
+	enum sbx_cli_result result;
+	size_t depth; /* of --args nesting */
+	/* Pending --overlay-src layers for the next overlay op. */
+	const char **layers;
+	size_t n_layers;
+	/* Data read from fds, by fd: bwrap reads an fd once, so a second
+	 * --file of the same fd would get nothing; sbx gives it the same data. */
+	struct { int fd; struct sbx_blob blob; } *fd_data;
+	size_t n_fd_data;
+	bool seccomp_single, seccomp_add;
+	size_t cap_seccomp, cap_locks;
+};
+
+struct option;
+typedef int (*opt_fn)(struct parse *p, const struct option *o, char **a, struct sbx_err *err);
+
+enum group { G_GENERAL, G_NS, G_FS, G_PROC, G_SEC, G_STATUS, G_COUNT };
+
+/* What an option consumes or is, for the modifier rules. */
+enum {
+	TAKES_PERMS = 1 << 0,
+	TAKES_SIZE = 1 << 1,
+	TAKES_LAYERS = 1 << 2,
+	MODIFIER = 1 << 3,
+};
+
+struct option {
+	const char *name;
+	int nargs;
+	opt_fn fn;
+	unsigned flags; /* per-option data: bind flags, op kind, ... */
+	unsigned takes; /* TAKES_*, MODIFIER */
+	enum group group;
+	const char *metavar;
+	const char *help;
+};
+
+static const char *const group_names[G_COUNT] = {
+	[G_GENERAL] = "General",
+	[G_NS] = "Namespaces",
+	[G_FS] = "Filesystem (applied in command-line order)",
+	[G_PROC] = "Process",
+	[G_SEC] = "Security",
+	[G_STATUS] = "Status and synchronisation",
+};
+
+/* ---- growing arrays -------------------------------------------------- */
+
+static void *grow(void *arr, size_t n, size_t *cap, size_t size)
+{
+	if (n < *cap)
+		return arr;
+	*cap = *cap ? *cap * 2 : 16;
+	return xreallocarray(arr, *cap, size);
+}
+
+/* The plan owns what parsing allocates (the --args buffers its strings point
+ * into, absolute paths); cli_plan_free() releases it. */
+static char *own(struct parse *p, char *s)
+{
+	struct sbx_plan *plan = p->plan;
+
+	plan->owned = xreallocarray(plan->owned, plan->n_owned + 1, sizeof(*plan->owned));
+	plan->owned[plan->n_owned++] = s;
+	return s;
+}
+
+static struct sbx_op *new_op(struct parse *p, enum sbx_op_kind kind, const char *dest)
+{
+	struct sbx_plan *plan = p->plan;
+	struct sbx_op *op;
+
+	plan->ops = grow(plan->ops, plan->n_ops, &p->cap_ops, sizeof(*plan->ops));
+	op = &plan->ops[plan->n_ops++];
+	memset(op, 0, sizeof(*op));
+	op->kind = kind;
+	op->dest = dest;
+	return op;
+}
+
+static void add_env(struct parse *p, enum sbx_env_kind kind, const char *name, const char *value)
+{
+	struct sbx_plan *plan = p->plan;
+
+	plan->env_ops = grow(plan->env_ops, plan->n_env_ops, &p->cap_env, sizeof(*plan->env_ops));
+	plan->env_ops[plan->n_env_ops++] = (struct sbx_env_op){ kind, name, value };
+}
+
+/* ---- modifiers -------------------------------------------------------- */
+
+static bool take_perms(struct parse *p, mode_t dflt, mode_t *out)
+{
+	bool had = p->have_perms;
+
+	*out = had ? p->next_perms : dflt;
+	p->have_perms = false;
+	return had;
+}
+
+static int opt_perms(struct parse *p, const struct option *o, char **a, struct sbx_err *err)
+{
+	(void)o;
+	if (p->have_perms)
+		return sbx_fail(err, "--perms given twice for the same file");
+	if (parse_octal_mode(a[0], &p->next_perms) < 0)
+		return sbx_fail(err, "--perms takes an octal mode (0 to 07777), not '%s'", a[0]);
+	p->have_perms = true;
+	return 0;
+}
+
+static int opt_size(struct parse *p, const struct option *o, char **a, struct sbx_err *err)
+{
+	(void)o;
+	if (p->have_size)
+		return sbx_fail(err, "--size given twice for the same tmpfs");
+	if (parse_size(a[0], &p->next_size) < 0)
+		return sbx_fail(err, "--size takes a positive number of bytes, not '%s'", a[0]);
+	p->have_size = true;
+	return 0;
+}
+
+/* ---- filesystem ------------------------------------------------------- */
+
+/* Bind sources are resolved against the caller's cwd and checked now, so a
+ * missing source is reported before any namespace exists. */
+static int opt_bind(struct parse *p, const struct option *o, char **a, struct sbx_err *err)
+{
+	struct sbx_op *op;
+	const char *src = a[0];
+	struct stat st;
+
+	if (src[0] != '/') {
+		if (p->env->cwd == NULL)
+			return sbx_fail(err, "can't resolve relative source %s: current directory unknown",
+					src);
+		src = own(p, xasprintf("%s/%s", p->env->cwd, src));
+	}
+	if (stat(src, &st) < 0) {
+		if (o->flags & SBX_BIND_TRY)
+			return 0;
+		return sbx_fail_errno(err, "can't find source path %s", a[0]);
+	}
+	op = new_op(p, SBX_OP_BIND, a[1]);
+	op->src = src;
+	op->flags = o->flags;
+	return 0;
+}
+
+static int opt_dest_op(struct parse *p, const struct option *o, char **a, struct sbx_err *err)
+{
+	struct sbx_op *op = new_op(p, (enum sbx_op_kind)o->flags, a[0]);
+
+	(void)err;
+	if (o->takes & TAKES_PERMS)
+		take_perms(p, 0755, &op->perms);
+	if ((o->takes & TAKES_SIZE) && p->have_size) {
+		op->size = p->next_size;
+		p->have_size = false;
+	}
+	return 0;
+}
+
+static int opt_symlink(struct parse *p, const struct option *o, char **a, struct sbx_err *err)
+{
+	(void)o;
+	(void)err;
+	new_op(p, SBX_OP_SYMLINK, a[1])->src = a[0];
+	return 0;
+}
+
+static int opt_chmod(struct parse *p, const struct option *o, char **a, struct sbx_err *err)
+{
+	mode_t mode;
+
+	(void)o;
+	if (parse_octal_mode(a[0], &mode) < 0)
+		return sbx_fail(err, "--chmod takes an octal mode (0 to 07777), not '%s'", a[0]);
+	new_op(p, SBX_OP_CHMOD, a[1])->perms = mode;
+	return 0;
+}
+
+/* ---- namespaces ------------------------------------------------------- */
+
+enum {
+	NS_USER = 1 << 0,
+	NS_USER_TRY = 1 << 1,
+	NS_IPC = 1 << 2,
+	NS_PID = 1 << 3,
+	NS_NET = 1 << 4,
+	NS_UTS = 1 << 5,
+	NS_CGROUP = 1 << 6,
+	NS_CGROUP_TRY = 1 << 7,
+	NS_SHARE_NET = 1 << 8,
+	NS_ALL = NS_USER_TRY | NS_IPC | NS_PID | NS_NET | NS_UTS | NS_CGROUP_TRY,
+};
+
+static int opt_unshare(struct parse *p, const struct option *o, char **a, struct sbx_err *err)
+{
+	struct sbx_plan *plan = p->plan;
+	unsigned f = o->flags;
+
+	(void)a;
+	(void)err;
+	if (f & NS_USER)
+		plan->unshare_user = true;
+	if (f & NS_USER_TRY)
+		p->userns_try = true;
+	if (f & NS_IPC)
+		plan->unshare_ipc = true;
+	if (f & NS_PID)
+		plan->unshare_pid = true;
+	if (f & NS_NET) {
+		plan->unshare_net = true;
+		p->share_net = false;
+	}
+	if (f & NS_UTS)
+		plan->unshare_uts = true;
+	if (f & NS_CGROUP)
+		plan->unshare_cgroup = true;
+	if (f & NS_CGROUP_TRY)
+		p->cgroup_try = true;
+	if (f & NS_SHARE_NET) {
+		plan->unshare_net = false;
+		p->share_net = true;
+	}
+	return 0;
+}
+
+static int opt_uid(struct parse *p, const struct option *o, char **a, struct sbx_err *err)
+{
+	uint32_t id;
+
+	if (parse_id(a[0], &id) < 0)
+		return sbx_fail(err, "invalid %s: '%s'", o->flags ? "gid" : "uid", a[0]);
+	if (o->flags) {
+		p->plan->sandbox_gid = id;
+		p->gid_set = true;
+	} else {
+		p->plan->sandbox_uid = id;
+		p->uid_set = true;
+	}
+	return 0;
+}
+
+static int opt_hostname(struct parse *p, const struct option *o, char **a, struct sbx_err *err)
+{
+	(void)o;
+	/* HOST_NAME_MAX is what sethostname(2) accepts. */
+	if (strlen(a[0]) > 64)
+		return sbx_fail(err, "--hostname: '%s' is longer than 64 bytes", a[0]);
+	p->plan->hostname = a[0];
+	return 0;
+}
+
+/* ---- process ---------------------------------------------------------- */
+
+static int opt_string(struct parse *p, const struct option *o, char **a, struct sbx_err *err)
+{
+	(void)err;
+	if (o->flags == 0)
+		p->plan->chdir_path = a[0];
+	else
+		p->plan->argv0 = a[0];
+	return 0;
+}
+
+static int opt_env(struct parse *p, const struct option *o, char **a, struct sbx_err *err)
+{
+	enum sbx_env_kind kind = (enum sbx_env_kind)o->flags;
+
+	if (kind != SBX_ENV_CLEAR && (a[0][0] == '\0' || strchr(a[0], '=') != NULL))
+		return sbx_fail(err, "%s: invalid variable name '%s'", o->name, a[0]);
+	add_env(p, kind, kind == SBX_ENV_CLEAR ? NULL : a[0], kind == SBX_ENV_SET ? a[1] : NULL);
+	return 0;
+}
+
+enum { F_NEW_SESSION, F_DIE_WITH_PARENT, F_AS_PID_1, F_CLOSE_FDS };
+
+static int opt_flag(struct parse *p, const struct option *o, char **a, struct sbx_err *err)
+{
+	struct sbx_plan *plan = p->plan;
+
+	(void)a;
+	(void)err;
+	switch (o->flags) {
+	case F_NEW_SESSION:
+		plan->new_session = true;
+		break;
+	case F_DIE_WITH_PARENT:
+		plan->die_with_parent = true;
+		break;
+	case F_AS_PID_1:
+		plan->as_pid_1 = true;
+		break;
+	case F_CLOSE_FDS:
+		plan->close_fds = true;
+		break;
+	default:
+		break;
+	}
+	return 0;
+}
+
+static int opt_cap(struct parse *p, const struct option *o, char **a, struct sbx_err *err)
+{
+	struct sbx_plan *plan = p->plan;
+	int cap;
+
+	if (strcasecmp(a[0], "ALL") == 0)
+		cap = -1;
+	else if ((cap = caps_from_name(a[0])) < 0)
+		return sbx_fail(err, "%s: unknown capability '%s'", o->name, a[0]);
+	plan->cap_ops = grow(plan->cap_ops, plan->n_cap_ops, &p->cap_caps, sizeof(*plan->cap_ops));
+	plan->cap_ops[plan->n_cap_ops++] = (struct sbx_cap_op){ o->flags != 0, cap };
+	return 0;
+}
+
+/* ---- general ---------------------------------------------------------- */
+
+static int opt_help(struct parse *p, const struct option *o, char **a, struct sbx_err *err)
+{
+	(void)o;
+	(void)a;
+	(void)err;
+	cli_print_help(p->env->out);
+	p->result = SBX_CLI_EXIT;
+	return 0;
+}
+
+static int opt_version(struct parse *p, const struct option *o, char **a, struct sbx_err *err)
+{
+	(void)o;
+	(void)a;
+	(void)err;
+	/* Installed as bwrap, pass for the bwrap whose options sbx implements:
+	 * build tools compare this against bwrap's feature history. */
+	if (strcmp(sbx_progname(), "bwrap") == 0)
+		fprintf(p->env->out, "bubblewrap %s\n", SBX_BWRAP_VERSION);
+	else
+		fprintf(p->env->out, "%s %s\n", sbx_progname(), PACKAGE_VERSION);
+	p->result = SBX_CLI_EXIT;
+	return 0;
+}
+
+/* ---- fds ----------------------------------------------------------- */
+
+static int get_fd(const struct option *o, const char *s, int *fd, struct sbx_err *err)
+{
+	if (parse_fd(s, fd) < 0)
+		return sbx_fail(err, "%s: invalid fd '%s'", o->name, s);
+	if (fcntl(*fd, F_GETFD) < 0)
+		return sbx_fail(err, "%s: fd %d is not open", o->name, *fd);
+	return 0;
+}
+
+/* --info-fd, --sync-fd, --userns, ...: an fd stored in the plan. */
+static int opt_fd(struct parse *p, const struct option *o, char **a, struct sbx_err *err)
+{
+	int fd;
+
+	if (get_fd(o, a[0], &fd, err) < 0)
+		return -1;
+	*(int *)((char *)p->plan + o->flags) = fd;
+	return 0;
+}
+
+/* The whole content of fd, read once and closed (bwrap closes it too). */
+static int fd_blob(struct parse *p, const struct option *o, const char *s, struct sbx_blob *out,
+		   struct sbx_err *err)
+{
+	char *buf;
+	size_t len;
+	int fd;
+
+	if (parse_fd(s, &fd) < 0)
+		return sbx_fail(err, "%s: invalid fd '%s'", o->name, s);
+	for (size_t i = 0; i < p->n_fd_data; i++) {
+		if (p->fd_data[i].fd == fd) {
+			*out = p->fd_data[i].blob;
+			return 0;
+		}
+	}
+	if (fcntl(fd, F_GETFD) < 0)
+		return sbx_fail(err, "%s: fd %d is not open", o->name, fd);
+	if (read_all_fd(fd, &buf, &len, err) < 0)
+		return -1;
+	close(fd);
+	own(p, buf);
+	*out = (struct sbx_blob){ buf, len };
+	p->fd_data = xreallocarray(p->fd_data, p->n_fd_data + 1, sizeof(*p->fd_data));
+	p->fd_data[p->n_fd_data].fd = fd;
+	p->fd_data[p->n_fd_data++].blob = *out;
+	return 0;
+}
+
+/* --file, --bind-data, --ro-bind-data. */
+static int opt_data(struct parse *p, const struct option *o, char **a, struct sbx_err *err)
+{
+	struct sbx_blob blob;
+	struct sbx_op *op;
+	bool file = o->flags == SBX_OP_FILE;
+
+	if (fd_blob(p, o, a[0], &blob, err) < 0)
+		return -1;
+	op = new_op(p, file ? SBX_OP_FILE : SBX_OP_BIND_DATA, a[1]);
+	op->data = blob;
+	op->flags = strcmp(o->name, "--ro-bind-data") == 0 ? SBX_BIND_RO : 0;
+	/* bwrap's defaults: a --file is 0666, bound data 0600. */
+	take_perms(p, file ? 0666 : 0600, &op->perms);
+	return 0;
+}
+
+static int opt_bind_fd(struct parse *p, const struct option *o, char **a, struct sbx_err *err)
+{
+	struct sbx_op *op;
+	struct stat st;
+	int fd;
+
+	if (get_fd(o, a[0], &fd, err) < 0)
+		return -1;
+	if (fstat(fd, &st) < 0 || !(S_ISDIR(st.st_mode) || S_ISREG(st.st_mode)))
+		return sbx_fail(err, "%s: fd %d is not a directory or a file", o->name, fd);
+	op = new_op(p, SBX_OP_BIND_FD, a[1]);
+	op->fd = fd;
+	op->flags = o->flags;
+	return 0;
+}
+
+/* A classic BPF program: whole struct sock_filter entries, at most
+ * BPF_MAXINSNS of them (what the kernel accepts). */
+static int opt_seccomp(struct parse *p, const struct option *o, char **a, struct sbx_err *err)
+{
+	struct sbx_plan *plan = p->plan;
+	struct sbx_blob blob;
+	bool add = o->flags != 0;
+
+	if ((add && p->seccomp_single) || (!add && p->seccomp_add))
+		return sbx_fail(err, "--seccomp cannot be combined with --add-seccomp-fd");
+	if (fd_blob(p, o, a[0], &blob, err) < 0)
+		return -1;
+	if (!filter_blob_valid(&blob))
+		return sbx_fail(err, "%s: fd %s does not hold a BPF program (%zu bytes: need a "
+				     "multiple of 8, 8 to 32768)",
+				o->name, a[0], blob.len);
+	if (!add) {
+		/* bwrap: the last --seccomp wins. */
+		p->seccomp_single = true;
+		plan->n_seccomp = 0;
+	} else {
+		p->seccomp_add = true;
+	}
+	plan->seccomp = grow(plan->seccomp, plan->n_seccomp, &p->cap_seccomp,
+			     sizeof(*plan->seccomp));
+	plan->seccomp[plan->n_seccomp++] = blob;
+	return 0;
+}
+
+static int opt_lock_file(struct parse *p, const struct option *o, char **a, struct sbx_err *err)
+{
+	struct sbx_plan *plan = p->plan;
+
+	(void)o;
+	(void)err;
+	plan->lock_files = grow(plan->lock_files, plan->n_lock_files, &p->cap_locks,
+				sizeof(*plan->lock_files));
+	plan->lock_files[plan->n_lock_files++] = a[0];
+	return 0;
+}
+
+static int opt_level_prefix(struct parse *p, const struct option *o, char **a,
+			    struct sbx_err *err)
+{
+	(void)p;
+	(void)o;
+	(void)a;
+	(void)err;
+	sbx_set_level_prefix(true);
+	return 0;
+}
+
+static int opt_label(struct parse *p, const struct option *o, char **a, struct sbx_err *err)
+{
+	/* Without SELinux a label cannot be honoured: say so rather than run
+	 * the command unlabelled. */
+	if (access("/sys/fs/selinux/enforce", F_OK) < 0)
+		return sbx_fail(err, "%s: SELinux is not enabled on this system", o->name);
+	if (o->flags)
+		p->plan->file_label = a[0];
+	else
+		p->plan->exec_label = a[0];
+	return 0;
+}
+
+/* ---- overlays -------------------------------------------------------- */
+
+static const char *abs_source(struct parse *p, const struct option *o, const char *src,
+			      struct sbx_err *err)
+{
+	struct stat st;
+
+	if (src[0] != '/') {
+		if (p->env->cwd == NULL) {
+			sbx_fail(err, "%s: can't resolve relative path %s: current directory "
+				      "unknown",
+				 o->name, src);
+			return NULL;
+		}
+		src = own(p, xasprintf("%s/%s", p->env->cwd, src));
+	}
+	if (stat(src, &st) < 0) {
+		sbx_fail_errno(err, "%s: can't find %s", o->name, src);
+		return NULL;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		sbx_fail(err, "%s: %s is not a directory", o->name, src);
+		return NULL;
+	}
+	return src;
+}
+
+static int opt_overlay_src(struct parse *p, const struct option *o, char **a,
+			   struct sbx_err *err)
+{
+	const char *src = abs_source(p, o, a[0], err);
+
+	if (src == NULL)
+		return -1;
+	p->layers = xreallocarray(p->layers, p->n_layers + 1, sizeof(*p->layers));
+	p->layers[p->n_layers++] = src;
+	return 0;
+}
+
+static int opt_overlay(struct parse *p, const struct option *o, char **a, struct sbx_err *err)
+{
+	enum sbx_overlay_kind kind = (enum sbx_overlay_kind)o->flags;
+	size_t need = kind == SBX_OVERLAY_RO ? 2 : 1;
+	struct sbx_op *op;
+
+	if (p->n_layers < need)
+		return sbx_fail(err, "%s requires at least %zu --overlay-src", o->name, need);
+	op = new_op(p, SBX_OP_OVERLAY, a[kind == SBX_OVERLAY_RW ? 2 : 0]);
+	op->overlay = kind;
+	if (kind == SBX_OVERLAY_RW) {
+		if ((op->upper = abs_source(p, o, a[0], err)) == NULL ||
+		    (op->work = abs_source(p, o, a[1], err)) == NULL)
+			return -1;
+	}
+	own(p, (char *)p->layers);
+	op->layers = p->layers;
+	op->n_layers = p->n_layers;
+	p->layers = NULL;
+	p->n_layers = 0;
+	return 0;
+}
+
+enum { U_DISABLE, U_ASSERT };
+
+static int opt_userns_flag(struct parse *p, const struct option *o, char **a,
+			   struct sbx_err *err)
+{
+	(void)a;
+	(void)err;
+	if (o->flags == U_DISABLE)
+		p->plan->disable_userns = true;
+	else
+		p->plan->assert_userns_disabled = true;
+	return 0;
+}
+
+static int parse_options(struct parse *p, char **argv, size_t argc, bool in_stream, size_t depth,
+			 size_t *consumed, struct sbx_err *err);
+
+static int opt_args(struct parse *p, const struct option *o, char **a, struct sbx_err *err)
+{
+	_cleanup_free_ char **av = NULL;
+	size_t len, n = 0, i, used;
+	char *buf, *s;
+	int fd;
+
+	(void)o;
+	if (parse_fd(a[0], &fd) < 0)
+		return sbx_fail(err, "--args: invalid fd '%s'", a[0]);
+	if (fcntl(fd, F_GETFD) < 0)
+		return sbx_fail(err, "--args: fd %d is not open", fd);
+	if (read_all_fd(fd, &buf, &len, err) < 0)
+		return -1;
+	close(fd);
+	p->args_bytes += len;
+	if (p->args_bytes > ARGS_MAX_BYTES) {
+		free(buf);
+		return sbx_fail(err, "--args: more than %u bytes of arguments", ARGS_MAX_BYTES);
+	}
+	own(p, buf);
+
+	/* NUL-separated; a missing NUL after the last argument is tolerated,
+	 * as in bwrap. */
+	for (s = buf; s < buf + len; s += strlen(s) + 1)
+		n++;
+	av = xcalloc(n + 1, sizeof(*av));
+	for (s = buf, i = 0; i < n; s += strlen(s) + 1)
+		av[i++] = s;
+	p->depth++;
+	if (parse_options(p, av, n, true, p->depth, &used, err) < 0)
+		return -1;
+	p->depth--;
+	return 0;
+}
+
+#define OPT(n, k, fn, fl, g, mv, h) { n, k, fn, fl, 0, g, mv, h }
+#define OPTT(n, k, fn, fl, t, g, mv, h) { n, k, fn, fl, t, g, mv, h }
+
+#define PLAN_FD(field) ((unsigned)offsetof(struct sbx_plan, field))
+
+static const struct option options[] = {
+	OPT("--help", 0, opt_help, 0, G_GENERAL, "", "Print this help and exit"),
+	OPT("--version", 0, opt_version, 0, G_GENERAL, "", "Print version and exit"),
+	OPT("--args", 1, opt_args, 0, G_GENERAL, "FD", "Parse NUL-separated arguments from FD"),
+	OPT("--level-prefix", 0, opt_level_prefix, 0, G_GENERAL, "",
+	    "Prefix diagnostics with a syslog level like <3>"),
+
+	OPT("--unshare-all", 0, opt_unshare, NS_ALL, G_NS, "",
+	    "Unshare every namespace supported by default"),
+	OPT("--share-net", 0, opt_unshare, NS_SHARE_NET, G_NS, "",
+	    "Retain the network namespace (after --unshare-all)"),
+	OPT("--unshare-user", 0, opt_unshare, NS_USER, G_NS, "", "Create a new user namespace"),
+	OPT("--unshare-user-try", 0, opt_unshare, NS_USER_TRY, G_NS, "",
+	    "Create a new user namespace if possible"),
+	OPT("--unshare-ipc", 0, opt_unshare, NS_IPC, G_NS, "", "Create a new IPC namespace"),
+	OPT("--unshare-pid", 0, opt_unshare, NS_PID, G_NS, "", "Create a new PID namespace"),
+	OPT("--unshare-net", 0, opt_unshare, NS_NET, G_NS, "",
+	    "Create a new network namespace (loopback up)"),
+	OPT("--unshare-uts", 0, opt_unshare, NS_UTS, G_NS, "", "Create a new UTS namespace"),
+	OPT("--unshare-cgroup", 0, opt_unshare, NS_CGROUP, G_NS, "",
+	    "Create a new cgroup namespace"),
+	OPT("--unshare-cgroup-try", 0, opt_unshare, NS_CGROUP_TRY, G_NS, "",
+	    "Create a new cgroup namespace if possible"),
+	OPT("--userns", 1, opt_fd, PLAN_FD(userns_fd), G_NS, "FD",
+	    "Use this user namespace (not with --unshare-user)"),
+	OPT("--userns2", 1, opt_fd, PLAN_FD(userns2_fd), G_NS, "FD",
+	    "After setup switch to this user namespace (with --userns)"),
+	OPT("--pidns", 1, opt_fd, PLAN_FD(pidns_fd), G_NS, "FD",
+	    "Use this PID namespace (as parent with --unshare-pid)"),
+	OPT("--disable-userns", 0, opt_userns_flag, U_DISABLE, G_NS, "",
+	    "Forbid new user namespaces inside the sandbox"),
+	OPT("--assert-userns-disabled", 0, opt_userns_flag, U_ASSERT, G_NS, "",
+	    "Fail unless new user namespaces are already forbidden"),
+	OPT("--uid", 1, opt_uid, 0, G_NS, "UID", "Uid inside the sandbox (needs a user namespace)"),
+	OPT("--gid", 1, opt_uid, 1, G_NS, "GID", "Gid inside the sandbox (needs a user namespace)"),
+	OPT("--hostname", 1, opt_hostname, 0, G_NS, "NAME",
+	    "Hostname inside the sandbox (needs --unshare-uts)"),
+
+	OPT("--bind", 2, opt_bind, 0, G_FS, "SRC DEST", "Bind mount SRC on DEST, recursively"),
+	OPT("--bind-try", 2, opt_bind, SBX_BIND_TRY, G_FS, "SRC DEST",
+	    "As --bind, but ignore a missing SRC"),
+	OPT("--dev-bind", 2, opt_bind, SBX_BIND_DEV, G_FS, "SRC DEST",
+	    "As --bind, allowing device access"),
+	OPT("--dev-bind-try", 2, opt_bind, SBX_BIND_DEV | SBX_BIND_TRY, G_FS, "SRC DEST",
+	    "As --dev-bind, but ignore a missing SRC"),
+	OPT("--ro-bind", 2, opt_bind, SBX_BIND_RO, G_FS, "SRC DEST",
+	    "Bind mount SRC read-only on DEST, recursively"),
+	OPT("--ro-bind-try", 2, opt_bind, SBX_BIND_RO | SBX_BIND_TRY, G_FS, "SRC DEST",
+	    "As --ro-bind, but ignore a missing SRC"),
+	OPT("--bind-fd", 2, opt_bind_fd, 0, G_FS, "FD DEST",
+	    "Bind mount the directory or O_PATH fd FD on DEST"),
+	OPT("--ro-bind-fd", 2, opt_bind_fd, SBX_BIND_RO, G_FS, "FD DEST",
+	    "As --bind-fd, read-only"),
+	OPT("--remount-ro", 1, opt_dest_op, SBX_OP_REMOUNT_RO, G_FS, "DEST",
+	    "Remount the mount at DEST read-only"),
+	OPT("--overlay-src", 1, opt_overlay_src, 0, G_FS, "SRC",
+	    "Add a lower layer for the next overlay option"),
+	OPTT("--overlay", 3, opt_overlay, SBX_OVERLAY_RW, TAKES_LAYERS, G_FS, "RWSRC WORKDIR DEST",
+	     "Mount an overlay with upper dir RWSRC on DEST"),
+	OPTT("--tmp-overlay", 1, opt_overlay, SBX_OVERLAY_TMP, TAKES_LAYERS, G_FS, "DEST",
+	     "Mount an overlay with an invisible tmpfs upper on DEST"),
+	OPTT("--ro-overlay", 1, opt_overlay, SBX_OVERLAY_RO, TAKES_LAYERS, G_FS, "DEST",
+	     "Mount a read-only overlay on DEST"),
+	OPT("--proc", 1, opt_dest_op, SBX_OP_PROC, G_FS, "DEST", "Mount a new procfs on DEST"),
+	OPT("--dev", 1, opt_dest_op, SBX_OP_DEV, G_FS, "DEST", "Mount a new minimal /dev on DEST"),
+	OPTT("--tmpfs", 1, opt_dest_op, SBX_OP_TMPFS, TAKES_PERMS | TAKES_SIZE, G_FS, "DEST",
+	     "Mount a new tmpfs on DEST"),
+	OPT("--mqueue", 1, opt_dest_op, SBX_OP_MQUEUE, G_FS, "DEST", "Mount a new mqueue on DEST"),
+	OPTT("--dir", 1, opt_dest_op, SBX_OP_DIR, TAKES_PERMS, G_FS, "DEST",
+	     "Create directory DEST"),
+	OPTT("--file", 2, opt_data, SBX_OP_FILE, TAKES_PERMS, G_FS, "FD DEST",
+	     "Copy the data of FD to a new file DEST"),
+	OPTT("--bind-data", 2, opt_data, SBX_OP_BIND_DATA, TAKES_PERMS, G_FS, "FD DEST",
+	     "Copy the data of FD to a file bind mounted on DEST"),
+	OPTT("--ro-bind-data", 2, opt_data, SBX_OP_BIND_DATA, TAKES_PERMS, G_FS, "FD DEST",
+	     "As --bind-data, read-only"),
+	OPT("--symlink", 2, opt_symlink, 0, G_FS, "SRC DEST", "Create a symlink DEST pointing to SRC"),
+	OPT("--chmod", 2, opt_chmod, 0, G_FS, "OCTAL PATH", "Change the mode of PATH"),
+	OPTT("--perms", 1, opt_perms, 0, MODIFIER, G_FS, "OCTAL",
+	     "Mode of the next --dir, --tmpfs, --file or --*bind-data"),
+	OPTT("--size", 1, opt_size, 0, MODIFIER, G_FS, "BYTES", "Size of the next --tmpfs"),
+	OPT("--lock-file", 1, opt_lock_file, 0, G_FS, "DEST",
+	    "Hold a lock on DEST while the sandbox runs"),
+
+	OPT("--chdir", 1, opt_string, 0, G_PROC, "DIR", "Change directory to DIR"),
+	OPT("--setenv", 2, opt_env, SBX_ENV_SET, G_PROC, "VAR VALUE", "Set an environment variable"),
+	OPT("--unsetenv", 1, opt_env, SBX_ENV_UNSET, G_PROC, "VAR", "Unset an environment variable"),
+	OPT("--clearenv", 0, opt_env, SBX_ENV_CLEAR, G_PROC, "",
+	    "Unset every environment variable except PWD"),
+	OPT("--argv0", 1, opt_string, 1, G_PROC, "VALUE", "Set argv[0] of the command"),
+	OPT("--new-session", 0, opt_flag, F_NEW_SESSION, G_PROC, "",
+	    "Create a new terminal session (setsid)"),
+	OPT("--die-with-parent", 0, opt_flag, F_DIE_WITH_PARENT, G_PROC, "",
+	    "Kill the sandbox when the parent of sbx dies"),
+	OPT("--as-pid-1", 0, opt_flag, F_AS_PID_1, G_PROC, "",
+	    "Run the command as PID 1 (needs --unshare-pid)"),
+	OPT("--cap-add", 1, opt_cap, 1, G_PROC, "CAP", "Keep capability CAP (or ALL)"),
+	OPT("--cap-drop", 1, opt_cap, 0, G_PROC, "CAP", "Drop capability CAP (or ALL)"),
+	OPT("--close-fds", 0, opt_flag, F_CLOSE_FDS, G_PROC, "",
+	    "Close all fds but 0-2 and those options name (sbx extension)"),
+
+	OPT("--seccomp", 1, opt_seccomp, 0, G_SEC, "FD", "Load the seccomp BPF program in FD"),
+	OPT("--add-seccomp-fd", 1, opt_seccomp, 1, G_SEC, "FD",
+	    "Load the seccomp BPF program in FD (repeatable)"),
+	OPT("--exec-label", 1, opt_label, 0, G_SEC, "LABEL", "SELinux label of the command"),
+	OPT("--file-label", 1, opt_label, 1, G_SEC, "LABEL",
+	    "SELinux label of files sbx creates"),
+
+	OPT("--info-fd", 1, opt_fd, PLAN_FD(info_fd), G_STATUS, "FD",
+	    "Write the child's pid and namespaces as JSON to FD"),
+	OPT("--json-status-fd", 1, opt_fd, PLAN_FD(json_status_fd), G_STATUS, "FD",
+	    "Write JSON status lines (start, exit code) to FD"),
+	OPT("--sync-fd", 1, opt_fd, PLAN_FD(sync_fd), G_STATUS, "FD",
+	    "Keep FD open while the sandbox runs"),
+	OPT("--block-fd", 1, opt_fd, PLAN_FD(block_fd), G_STATUS, "FD",
+	    "Wait for data on FD before running the command"),
+	OPT("--userns-block-fd", 1, opt_fd, PLAN_FD(userns_block_fd), G_STATUS, "FD",
+	    "Wait for data on FD before using the user namespace"),
+};
+
+static const struct option *find_option(const char *name)
+{
+	for (size_t i = 0; i < sizeof(options) / sizeof(options[0]); i++)
+		if (strcmp(options[i].name, name) == 0)
+			return &options[i];
+	return NULL;
+}
+
+void cli_print_help(FILE *out)
+{
+	fprintf(out, "usage: %s [OPTIONS...] [--] COMMAND [ARGS...]\n", sbx_progname());
+	for (int g = 0; g < G_COUNT; g++) {
+		fprintf(out, "\n%s:\n", group_names[g]);
+		for (size_t i = 0; i < sizeof(options) / sizeof(options[0]); i++) {
+			const struct option *o = &options[i];
+			char lhs[64];
+
+			if (o->group != (enum group)g)
+				continue;
+			snprintf(lhs, sizeof(lhs), "%s%s%s", o->name, *o->metavar ? " " : "",
+				 o->metavar);
+			fprintf(out, "    %-28s %s\n", lhs, o->help);
+		}
+	}
+}
+
+/* Parse options from argv[0..argc). Stops at the first non-option (the
+ * command) or after "--"; *consumed says how many words were options. */
+static int parse_options(struct parse *p, char **argv, size_t argc, bool in_stream, size_t depth,
+			 size_t *consumed, struct sbx_err *err)
+{
+	size_t i = 0;
+
+	if (depth > ARGS_MAX_DEPTH)
+		return sbx_fail(err, "--args nested more than %d deep", ARGS_MAX_DEPTH);
+	while (i < argc && p->result == SBX_CLI_RUN) {
+		const char *arg = argv[i];
+		const struct option *o;
+		bool modifier;
+
+		if (strcmp(arg, "--") == 0) {
+			if (in_stream && i + 1 != argc)
+				return sbx_fail(err, "--args: '--' must be the last word of the stream");
+			i++;
+			break;
+		}
+		if (arg[0] != '-' || arg[1] == '\0') {
+			if (in_stream)
+				return sbx_fail(err,
+						"--args: unexpected argument '%s' (the command must "
+						"be given on the command line)",
+						arg);
+			break;
+		}
+		o = find_option(arg);
+		if (o == NULL)
+			return sbx_fail(err, "Unknown option %s", arg);
+		if (argc - i - 1 < (size_t)o->nargs)
+			return sbx_fail(err, "%s takes %d argument%s", o->name, o->nargs,
+					o->nargs > 1 ? "s" : "");
+		modifier = o->takes & MODIFIER;
+		if (!modifier && p->have_perms && !(o->takes & TAKES_PERMS))
+			return sbx_fail(err, "--perms must be followed by an option that creates "
+					     "a file or directory, not %s",
+					o->name);
+		if (!modifier && p->have_size && !(o->takes & TAKES_SIZE))
+			return sbx_fail(err, "--size must be followed by --tmpfs, not %s", o->name);
+		if (p->n_layers && !(o->takes & TAKES_LAYERS) && o->fn != opt_overlay_src)
+			return sbx_fail(err, "--overlay-src must be followed by another "
+					     "--overlay-src or by --overlay, --tmp-overlay or "
+					     "--ro-overlay, not %s",
+					o->name);
+		if (o->fn(p, o, argv + i + 1, err) < 0)
+			return -1;
+		i += 1 + (size_t)o->nargs;
+	}
+	*consumed = i;
+	return 0;
+}
+
+static bool ns_available(const char *name)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/self/ns/%s", name);
+	return access(path, F_OK) == 0;
+}
+
+static bool userns_possible(void)
+{
+	char buf[32];
+
+	if (!ns_available("user"))
+		return false;
+	if (read_file_at(AT_FDCWD, "/proc/sys/user/max_user_namespaces", buf, sizeof(buf)) > 0 &&
+	    atoi(buf) == 0)
+		return false;
+	return true;
+}
+
+static void keep_fd(struct parse *p, int fd)
+{
+	struct sbx_plan *plan = p->plan;
+
+	plan->keep_fds = grow(plan->keep_fds, plan->n_keep_fds, &p->cap_keep,
+			      sizeof(*plan->keep_fds));
+	plan->keep_fds[plan->n_keep_fds++] = fd;
+}
+
+/* Checks that need the whole command line. */
+static int finish(struct parse *p, struct sbx_err *err)
+{
+	struct sbx_plan *plan = p->plan;
+
+	/* A modifier left at the end applies to nothing: bwrap ignores it. */
+	if (p->n_layers)
+		return sbx_fail(err, "--overlay-src must be followed by --overlay, --tmp-overlay "
+				     "or --ro-overlay");
+	if (plan->userns_fd >= 0 && plan->unshare_user)
+		return sbx_fail(err, "--userns is not compatible with --unshare-user");
+	if (plan->userns2_fd >= 0 && plan->userns_fd < 0)
+		return sbx_fail(err, "--userns2 requires --userns");
+	if (plan->disable_userns && plan->userns_fd >= 0)
+		return sbx_fail(err, "--disable-userns is not compatible with --userns");
+	/* bwrap: a user namespace is implied unless the caller is root. */
+	if (!plan->real_root && plan->userns_fd < 0)
+		plan->unshare_user = true;
+	else if (p->userns_try && userns_possible())
+		plan->unshare_user = true;
+	if (p->cgroup_try && ns_available("cgroup"))
+		plan->unshare_cgroup = true;
+	if (!plan->unshare_user && plan->userns_fd < 0 && (p->uid_set || p->gid_set))
+		return sbx_fail(err, "--%s requires --unshare-user or --userns",
+				p->uid_set ? "uid" : "gid");
+	if (plan->disable_userns && !plan->unshare_user)
+		return sbx_fail(err, "--disable-userns requires --unshare-user");
+	if (plan->userns_block_fd >= 0 && (!plan->unshare_user || plan->info_fd < 0))
+		return sbx_fail(err, "--userns-block-fd requires --unshare-user and --info-fd");
+	if (plan->n_lock_files && plan->as_pid_1)
+		return sbx_fail(err, "--lock-file is not compatible with --as-pid-1");
+	if (plan->sync_fd >= 0)
+		keep_fd(p, plan->sync_fd);
+	if (plan->hostname != NULL && !plan->unshare_uts)
+		return sbx_fail(err, "--hostname requires --unshare-uts");
+	if (plan->as_pid_1 && !plan->unshare_pid)
+		return sbx_fail(err, "--as-pid-1 requires --unshare-pid");
+	if (plan->argc == 0)
+		return sbx_fail(err, "no command given (try --help)");
+	return 0;
+}
+
+enum sbx_cli_result cli_parse(int argc, char **argv, const struct sbx_cli_env *env,
+			      struct sbx_plan *plan, struct sbx_err *err)
+{
+	struct parse p = { .plan = plan, .env = env, .result = SBX_CLI_RUN };
+	size_t used = 0;
+	int rc;
+
+	memset(plan, 0, sizeof(*plan));
+	plan->real_uid = env->uid;
+	plan->real_gid = env->gid;
+	plan->real_root = env->uid == 0;
+	plan->sandbox_uid = env->uid;
+	plan->sandbox_gid = env->gid;
+	plan->old_cwd = env->cwd;
+	plan->info_fd = plan->json_status_fd = plan->sync_fd = plan->block_fd = -1;
+	plan->userns_block_fd = plan->userns_fd = plan->userns2_fd = plan->pidns_fd = -1;
+
+	rc = argc > 0 ? parse_options(&p, argv + 1, (size_t)argc - 1, false, 0, &used, err) : 0;
+	free(p.fd_data);
+	if (p.layers) /* not yet handed to an op */
+		own(&p, (char *)p.layers);
+	if (rc < 0)
+		return SBX_CLI_ERROR;
+	if (p.result != SBX_CLI_RUN)
+		return p.result;
+	plan->argv = argv + 1 + used;
+	plan->argc = (size_t)argc - 1 - used;
+	if (finish(&p, err) < 0)
+		return SBX_CLI_ERROR;
+	return SBX_CLI_RUN;
+}
+
+void cli_plan_free(struct sbx_plan *plan)
+{
+	free(plan->ops);
+	free(plan->env_ops);
+	free(plan->cap_ops);
+	free(plan->keep_fds);
+	free(plan->seccomp);
+	free(plan->lock_files);
+	for (size_t i = 0; i < plan->n_owned; i++)
+		free(plan->owned[i]);
+	free(plan->owned);
+	memset(plan, 0, sizeof(*plan));
+}

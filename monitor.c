@@ -1,0 +1,159 @@
+/* monitor: signal forwarding, reaping and exit status. */
+#include "monitor.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include "util.h"
+
+static const int forwarded[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2 };
+
+static void wait_set(sigset_t *set)
+{
+	sigemptyset(set);
+	sigaddset(set, SIGCHLD);
+	for (size_t i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++)
+		sigaddset(set, forwarded[i]);
+}
+
+void monitor_block_signals(sigset_t *saved)
+{
+	sigset_t set;
+
+	wait_set(&set);
+	sigprocmask(SIG_BLOCK, &set, saved);
+}
+
+int monitor_exit_code(int wstatus)
+{
+	if (WIFEXITED(wstatus))
+		return WEXITSTATUS(wstatus);
+	if (WIFSIGNALED(wstatus))
+		return 128 + WTERMSIG(wstatus);
+	return 1;
+}
+
+int monitor_wait(pid_t main_pid, bool tty_signals_too, bool reap_all)
+{
+	struct sigaction dfl = { .sa_handler = SIG_DFL };
+	sigset_t set;
+
+	/* An inherited SIG_IGN for SIGCHLD would make the kernel reap for us
+	 * and lose the status. */
+	sigaction(SIGCHLD, &dfl, NULL);
+	wait_set(&set);
+	for (;;) {
+		siginfo_t info;
+		int sig = sigwaitinfo(&set, &info);
+
+		if (sig < 0) {
+			if (errno == EINTR)
+				continue;
+			/* Cannot happen with a valid set; fall back to a blocking wait. */
+			int st;
+			if (SBX_RETRY(waitpid(main_pid, &st, 0)) == main_pid)
+				return monitor_exit_code(st);
+			return 1;
+		}
+		if (sig == SIGCHLD) {
+			for (;;) {
+				int st;
+				pid_t pid = waitpid(reap_all ? -1 : main_pid, &st, WNOHANG);
+
+				if (pid <= 0)
+					break;
+				if (pid == main_pid)
+					return monitor_exit_code(st);
+			}
+			continue;
+		}
+		if (info.si_code != SI_KERNEL || tty_signals_too)
+			kill(main_pid, sig);
+	}
+}
+
+/* The JSON bwrap writes, key by key in its order; bwrap leaves out the user
+ * namespace (not final when it reports). */
+static int format_start(pid_t child, const struct sbx_plan *plan, bool pretty, char *buf,
+			size_t size)
+{
+	const struct {
+		const char *name;
+		bool on;
+	} ns[] = {
+		{ "cgroup", plan->unshare_cgroup }, { "ipc", plan->unshare_ipc },
+		{ "mnt", true },		     { "net", plan->unshare_net },
+		{ "pid", plan->unshare_pid },	     { "uts", plan->unshare_uts },
+	};
+	const char *sep = pretty ? ",\n    " : ", ";
+	size_t len;
+
+	len = (size_t)snprintf(buf, size, pretty ? "{\n    \"child-pid\": %d" : "{ \"child-pid\": %d",
+			       (int)child);
+	for (size_t i = 0; i < sizeof(ns) / sizeof(ns[0]) && len < size; i++) {
+		char path[64];
+		struct stat st;
+
+		if (!ns[i].on)
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/ns/%s", (int)child, ns[i].name);
+		if (stat(path, &st) < 0)
+			return -1;
+		len += (size_t)snprintf(buf + len, size - len, "%s\"%s-namespace\": %llu", sep,
+					ns[i].name, (unsigned long long)st.st_ino);
+	}
+	if (len < size)
+		len += (size_t)snprintf(buf + len, size - len, pretty ? "\n}\n" : " }\n");
+	if (len >= size) {
+		errno = ENOBUFS;
+		return -1;
+	}
+	return (int)len;
+}
+
+static int write_all(int fd, const char *buf, size_t len)
+{
+	while (len > 0) {
+		ssize_t w = SBX_RETRY(write(fd, buf, len));
+		if (w < 0)
+			return -1;
+		buf += w;
+		len -= (size_t)w;
+	}
+	return 0;
+}
+
+int monitor_report_start(pid_t child, const struct sbx_plan *plan)
+{
+	char buf[1024];
+	int len;
+
+	if (plan->info_fd >= 0) {
+		len = format_start(child, plan, true, buf, sizeof(buf));
+		if (len < 0 || write_all(plan->info_fd, buf, (size_t)len) < 0)
+			return -1;
+		close(plan->info_fd);
+	}
+	if (plan->json_status_fd >= 0) {
+		len = format_start(child, plan, false, buf, sizeof(buf));
+		if (len < 0 || write_all(plan->json_status_fd, buf, (size_t)len) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+void monitor_report_exit(const struct sbx_plan *plan, int code)
+{
+	char buf[64];
+	int len;
+
+	if (plan->json_status_fd < 0)
+		return;
+	len = snprintf(buf, sizeof(buf), "{ \"exit-code\": %d }\n", code);
+	/* The caller may have closed its end: nothing else to tell it then. */
+	if (write_all(plan->json_status_fd, buf, (size_t)len) < 0)
+		return;
+}

@@ -1,0 +1,609 @@
+/* rootfs: the sandbox's filesystem, built op by op on a fresh tmpfs.
+ *
+ * MUST: destinations are resolved only through bind-mount.c's in-root
+ *       helpers from newroot_fd; sources only from oldroot_fd. No path string
+ *       is ever resolved against the host root after rootfs_prepare().
+ * MUST: every mount made here is nosuid; only --dev-bind and --dev's nodes
+ *       allow devices.
+ * MUST: after rootfs_enter() no mount or fd of the host's root remains
+ *       reachable: the scratch root with /oldroot is detached.
+ */
+#include "rootfs.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+
+#include "bind-mount.h"
+
+/* The scratch root the setup works in; bwrap uses /tmp the same way. */
+#define SCRATCH "/tmp"
+
+static int sys_pivot_root(const char *new_root, const char *put_old)
+{
+	return (int)syscall(SYS_pivot_root, new_root, put_old);
+}
+
+int rootfs_prepare(struct sbx_rootfs *rf, struct sbx_err *err)
+{
+	rf->oldroot_fd = rf->newroot_fd = -1;
+
+	/* Slave, as bwrap: nothing we mount propagates to the host, while the
+	 * host's later mounts under bound paths still show inside. */
+	if (mount(NULL, "/", NULL, MS_SLAVE | MS_REC | MS_SILENT, NULL) < 0)
+		return sbx_fail_errno(err, "can't make / a recursive slave mount");
+	if (mount("tmpfs", SCRATCH, "tmpfs", MS_NOSUID | MS_NODEV | MS_SILENT, "mode=0755") < 0)
+		return sbx_fail_errno(err, "can't mount a tmpfs on %s", SCRATCH);
+	if (chdir(SCRATCH) < 0)
+		return sbx_fail_errno(err, "can't chdir to %s", SCRATCH);
+	if (mkdir("newroot", 0755) < 0 || mkdir("oldroot", 0755) < 0)
+		return sbx_fail_errno(err, "can't create the scratch directories");
+	if (mount("tmpfs", "newroot", "tmpfs", MS_NOSUID | MS_NODEV | MS_SILENT, "mode=0755") < 0)
+		return sbx_fail_errno(err, "can't mount the new root's tmpfs");
+	if (sys_pivot_root(".", "oldroot") < 0)
+		return sbx_fail_errno(err, "can't pivot_root to the scratch root");
+	if (chdir("/") < 0)
+		return sbx_fail_errno(err, "can't chdir to /");
+	rf->oldroot_fd = open("/oldroot", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	rf->newroot_fd = open("/newroot", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (rf->oldroot_fd < 0 || rf->newroot_fd < 0)
+		return sbx_fail_errno(err, "can't open the scratch roots");
+	return 0;
+}
+
+/* A source as the host sees it: absolute symlinks resolve against the host's
+ * root. Magic links (/proc/self/fd/N) are refused by scoped lookups; they
+ * name an object directly, so for them a plain lookup is as safe. */
+static int open_source(struct sbx_rootfs *rf, const char *src)
+{
+	char path[4096];
+	int fd = bm_open_in_root(rf->oldroot_fd, src, O_PATH);
+
+	if (fd >= 0 || errno != EXDEV)
+		return fd;
+	if (snprintf(path, sizeof(path), "/oldroot/%s", src) >= (int)sizeof(path)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	return open(path, O_PATH | O_CLOEXEC);
+}
+
+/* A mount on the root itself (e.g. --bind / /) hides the tmpfs newroot_fd
+ * points at: re-open the root so later ops see the new top mount. */
+static int refresh_root(struct sbx_rootfs *rf, const struct stat *before, struct sbx_err *err)
+{
+	struct stat st;
+	int fd;
+
+	if (fstat(rf->newroot_fd, &st) < 0)
+		return sbx_fail_errno(err, "can't stat the new root");
+	if (st.st_dev != before->st_dev || st.st_ino != before->st_ino)
+		return 0;
+	fd = open("/newroot", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return sbx_fail_errno(err, "can't re-open the new root");
+	close(rf->newroot_fd);
+	rf->newroot_fd = fd;
+	return 0;
+}
+
+static bool is_root(int root_fd, int fd)
+{
+	struct stat a, b;
+
+	return fstat(root_fd, &a) == 0 && fstat(fd, &b) == 0 && a.st_dev == b.st_dev &&
+	       a.st_ino == b.st_ino;
+}
+
+static int do_bind(struct sbx_rootfs *rf, const struct sbx_op *op, struct sbx_err *err)
+{
+	_cleanup_close_ int src_fd = open_source(rf, op->src);
+	_cleanup_close_ int target_fd = -1;
+	unsigned attrs = BM_NOSUID;
+	struct stat st, root_st;
+
+	if (src_fd < 0) {
+		if (errno == ENOENT && (op->flags & SBX_BIND_TRY))
+			return 0;
+		return sbx_fail_errno(err, "can't find source path %s", op->src);
+	}
+	if (fstat(src_fd, &st) < 0)
+		return sbx_fail_errno(err, "can't stat %s", op->src);
+	target_fd = bm_mount_point(rf->newroot_fd, op->dest, S_ISDIR(st.st_mode));
+	if (target_fd < 0)
+		return sbx_fail_errno(err, "can't create mount point %s", op->dest);
+	if (!(op->flags & SBX_BIND_DEV))
+		attrs |= BM_NODEV;
+	if (op->flags & SBX_BIND_RO)
+		attrs |= BM_RDONLY;
+	if (fstat(rf->newroot_fd, &root_st) < 0)
+		return sbx_fail_errno(err, "can't stat the new root");
+	if (bm_bind(src_fd, target_fd, attrs, true) < 0) {
+		if (errno == ENOSYS)
+			return sbx_fail(err, "can't bind %s on %s: this kernel lacks the new mount "
+					     "API (open_tree/mount_setattr, Linux 5.12)",
+					op->src, op->dest);
+		return sbx_fail_errno(err, "can't bind %s on %s", op->src, op->dest);
+	}
+	return is_root(rf->newroot_fd, target_fd) ? refresh_root(rf, &root_st, err) : 0;
+}
+
+/* bwrap covers these read-only when they are writable (as root without a
+ * user namespace): sysrq-trigger alone can reboot the machine. */
+static const char *const proc_covered[] = {
+	"sys", "sysrq-trigger", "irq", "bus", "fs", "acpi", "scsi",
+};
+
+static int do_proc(struct sbx_rootfs *rf, const struct sbx_op *op, bool own_pidns,
+		   bool cover_all, struct sbx_err *err)
+{
+	_cleanup_close_ int target_fd = bm_mount_point(rf->newroot_fd, op->dest, true);
+	_cleanup_close_ int proc_fd = -1;
+
+	if (target_fd < 0)
+		return sbx_fail_errno(err, "can't create mount point %s", op->dest);
+	if (own_pidns) {
+		proc_fd = bm_mount_fs("proc", NULL, BM_NOSUID | BM_NODEV | BM_NOEXEC, target_fd);
+		if (proc_fd < 0 && errno == EPERM)
+			return sbx_fail(err, "can't mount a new procfs on %s: the kernel refused "
+					     "(Operation not permitted): the host's /proc has parts "
+					     "mounted over (as in many containers), which forbids new "
+					     "procfs instances without privilege; run without "
+					     "--unshare-pid to bind the host's /proc instead",
+					op->dest);
+		if (proc_fd < 0)
+			return sbx_fail_errno(err, "can't mount procfs on %s", op->dest);
+	} else {
+		/* Sharing the pid namespace: bind the host's procfs, as bwrap. */
+		_cleanup_close_ int src_fd = bm_open_in_root(rf->oldroot_fd, "/proc", O_PATH);
+
+		if (src_fd < 0 ||
+		    bm_bind(src_fd, target_fd, BM_NOSUID | BM_NODEV, true) < 0)
+			return sbx_fail_errno(err, "can't bind /proc on %s", op->dest);
+		proc_fd = bm_open_in_root(rf->newroot_fd, op->dest, O_PATH | O_DIRECTORY);
+		if (proc_fd < 0)
+			return sbx_fail_errno(err, "can't open %s", op->dest);
+	}
+	for (size_t i = 0; i < sizeof(proc_covered) / sizeof(proc_covered[0]); i++) {
+		_cleanup_close_ int sub_fd = -1;
+
+		/* bwrap covers what access(2) calls writable. That misses
+		 * /proc/sys (its root always says EACCES) while host root can
+		 * write what is under it: as host root, cover all there is. */
+		if (cover_all && faccessat(proc_fd, proc_covered[i], F_OK, AT_SYMLINK_NOFOLLOW) < 0) {
+			if (errno == ENOENT)
+				continue;
+			return sbx_fail_errno(err, "can't access %s/%s", op->dest,
+					      proc_covered[i]);
+		}
+		if (!cover_all && faccessat(proc_fd, proc_covered[i], W_OK, 0) < 0) {
+			if (errno == EACCES || errno == ENOENT || errno == EROFS || errno == EPERM)
+				continue;
+			return sbx_fail_errno(err, "can't access %s/%s", op->dest,
+					      proc_covered[i]);
+		}
+		sub_fd = openat(proc_fd, proc_covered[i], O_PATH | O_NOFOLLOW | O_CLOEXEC);
+		if (sub_fd < 0 ||
+		    bm_bind(sub_fd, sub_fd, BM_RDONLY | BM_NOSUID | BM_NODEV | BM_NOEXEC, true) < 0)
+			return sbx_fail_errno(err, "can't cover %s/%s read-only", op->dest,
+					      proc_covered[i]);
+	}
+	return 0;
+}
+
+static int bind_dev_node(struct sbx_rootfs *rf, int dev_fd, const char *name,
+			 const char *host_path)
+{
+	_cleanup_close_ int src_fd = bm_open_in_root(rf->oldroot_fd, host_path, O_PATH);
+	_cleanup_close_ int node_fd = -1;
+
+	if (src_fd < 0)
+		return -1;
+	if (mknodat(dev_fd, name, S_IFREG | 0444, 0) < 0 && errno != EEXIST)
+		return -1;
+	node_fd = openat(dev_fd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	if (node_fd < 0)
+		return -1;
+	return bm_bind(src_fd, node_fd, BM_NOSUID, false);
+}
+
+static int do_dev(struct sbx_rootfs *rf, const struct sbx_op *op, struct sbx_err *err)
+{
+	static const char *const nodes[] = { "null", "zero", "full", "random", "urandom", "tty" };
+	static const char *const links[][2] = {
+		{ "/proc/self/fd", "fd" },	   { "/proc/self/fd/0", "stdin" },
+		{ "/proc/self/fd/1", "stdout" },  { "/proc/self/fd/2", "stderr" },
+		{ "/proc/kcore", "core" },	   { "pts/ptmx", "ptmx" },
+	};
+	static const char *const tmpfs_opts[] = { "mode", "0755", NULL };
+	static const char *const pts_opts[] = { "newinstance", NULL, "ptmxmode", "0666",
+						"mode", "620", NULL };
+	_cleanup_close_ int target_fd = bm_mount_point(rf->newroot_fd, op->dest, true);
+	_cleanup_close_ int dev_fd = -1, pts_fd = -1, pts_mnt = -1;
+
+	if (target_fd < 0)
+		return sbx_fail_errno(err, "can't create mount point %s", op->dest);
+	dev_fd = bm_mount_fs("tmpfs", tmpfs_opts, BM_NOSUID | BM_NODEV, target_fd);
+	if (dev_fd < 0)
+		return sbx_fail_errno(err, "can't mount tmpfs on %s", op->dest);
+	for (size_t i = 0; i < sizeof(nodes) / sizeof(nodes[0]); i++) {
+		char host[32];
+
+		snprintf(host, sizeof(host), "/dev/%s", nodes[i]);
+		if (bind_dev_node(rf, dev_fd, nodes[i], host) < 0)
+			return sbx_fail_errno(err, "can't bind %s on %s/%s", host, op->dest,
+					      nodes[i]);
+	}
+	for (size_t i = 0; i < sizeof(links) / sizeof(links[0]); i++)
+		if (symlinkat(links[i][0], dev_fd, links[i][1]) < 0)
+			return sbx_fail_errno(err, "can't create %s/%s", op->dest, links[i][1]);
+	if (mkdirat(dev_fd, "shm", 0755) < 0 || mkdirat(dev_fd, "pts", 0755) < 0)
+		return sbx_fail_errno(err, "can't create directories in %s", op->dest);
+	pts_fd = openat(dev_fd, "pts", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (pts_fd < 0)
+		return sbx_fail_errno(err, "can't open %s/pts", op->dest);
+	pts_mnt = bm_mount_fs("devpts", pts_opts, BM_NOSUID | BM_NOEXEC, pts_fd);
+	if (pts_mnt < 0)
+		return sbx_fail_errno(err, "can't mount devpts on %s/pts", op->dest);
+	/* As bwrap: when stdout is a terminal, /dev/console is that terminal so
+	 * ttyname() works inside. It gives no access the fd did not give. */
+	if (rf->host_tty && bind_dev_node(rf, dev_fd, "console", rf->host_tty) < 0)
+		return sbx_fail_errno(err, "can't bind %s on %s/console", rf->host_tty, op->dest);
+	return 0;
+}
+
+static int do_tmpfs(struct sbx_rootfs *rf, const struct sbx_op *op, struct sbx_err *err)
+{
+	_cleanup_close_ int target_fd = bm_mount_point(rf->newroot_fd, op->dest, true);
+	_cleanup_close_ int mnt_fd = -1;
+	char mode[16], size[32];
+	const char *opts[] = { "mode", mode, op->size ? "size" : NULL, size, NULL };
+	struct stat root_st;
+
+	if (target_fd < 0)
+		return sbx_fail_errno(err, "can't create mount point %s", op->dest);
+	snprintf(mode, sizeof(mode), "0%o", (unsigned)op->perms);
+	snprintf(size, sizeof(size), "%llu", (unsigned long long)op->size);
+	if (fstat(rf->newroot_fd, &root_st) < 0)
+		return sbx_fail_errno(err, "can't stat the new root");
+	mnt_fd = bm_mount_fs("tmpfs", opts, BM_NOSUID | BM_NODEV, target_fd);
+	if (mnt_fd < 0)
+		return sbx_fail_errno(err, "can't mount tmpfs on %s", op->dest);
+	return is_root(rf->newroot_fd, target_fd) ? refresh_root(rf, &root_st, err) : 0;
+}
+
+static int do_mqueue(struct sbx_rootfs *rf, const struct sbx_op *op, struct sbx_err *err)
+{
+	_cleanup_close_ int target_fd = bm_mount_point(rf->newroot_fd, op->dest, true);
+	_cleanup_close_ int mnt_fd = -1;
+
+	if (target_fd < 0)
+		return sbx_fail_errno(err, "can't create mount point %s", op->dest);
+	mnt_fd = bm_mount_fs("mqueue", NULL, BM_NOSUID | BM_NODEV | BM_NOEXEC, target_fd);
+	if (mnt_fd < 0)
+		return sbx_fail_errno(err, "can't mount mqueue on %s", op->dest);
+	return 0;
+}
+
+static int do_dir(struct sbx_rootfs *rf, const struct sbx_op *op, struct sbx_err *err)
+{
+	_cleanup_close_ int parent_fd = -1, fd = -1;
+	const char *base;
+
+	parent_fd = bm_parent(rf->newroot_fd, op->dest, &base);
+	if (parent_fd < 0 && errno == EINVAL)
+		return 0; /* the root: it exists */
+	if (parent_fd < 0)
+		return sbx_fail_errno(err, "can't create directory %s", op->dest);
+	if (mkdirat(parent_fd, base, op->perms) == 0)
+		return 0;
+	if (errno != EEXIST)
+		return sbx_fail_errno(err, "can't create directory %s", op->dest);
+	/* An existing directory is left as it is (bwrap). */
+	fd = bm_open_in_root(rf->newroot_fd, op->dest, O_PATH | O_DIRECTORY);
+	if (fd < 0)
+		return sbx_fail_errno(err, "can't create directory %s", op->dest);
+	return 0;
+}
+
+static int do_symlink(struct sbx_rootfs *rf, const struct sbx_op *op, struct sbx_err *err)
+{
+	_cleanup_close_ int parent_fd = -1;
+	char existing[4096];
+	const char *base;
+	ssize_t n;
+
+	parent_fd = bm_parent(rf->newroot_fd, op->dest, &base);
+	if (parent_fd < 0)
+		return sbx_fail_errno(err, "can't make symlink at %s", op->dest);
+	if (symlinkat(op->src, parent_fd, base) == 0)
+		return 0;
+	if (errno != EEXIST)
+		return sbx_fail_errno(err, "can't make symlink at %s", op->dest);
+	/* Since bwrap 0.9, an identical symlink already there is not an error. */
+	n = readlinkat(parent_fd, base, existing, sizeof(existing) - 1);
+	if (n >= 0) {
+		existing[n] = '\0';
+		if (strcmp(existing, op->src) == 0)
+			return 0;
+	}
+	errno = EEXIST;
+	return sbx_fail_errno(err, "can't make symlink at %s", op->dest);
+}
+
+/* chmod through the magic link of an O_PATH fd resolved in the root: a
+ * symlink at PATH is followed inside the sandbox, never out of it. */
+static int do_chmod(struct sbx_rootfs *rf, const struct sbx_op *op, struct sbx_err *err)
+{
+	_cleanup_close_ int fd = bm_open_in_root(rf->newroot_fd, op->dest, O_PATH);
+	char path[64];
+
+	if (fd < 0)
+		return sbx_fail_errno(err, "can't chmod %s", op->dest);
+	snprintf(path, sizeof(path), "/oldroot/proc/self/fd/%d", fd);
+	if (chmod(path, op->perms) < 0)
+		return sbx_fail_errno(err, "can't chmod %s", op->dest);
+	return 0;
+}
+
+static int do_remount_ro(struct sbx_rootfs *rf, const struct sbx_op *op, struct sbx_err *err)
+{
+	_cleanup_close_ int fd = bm_open_in_root(rf->newroot_fd, op->dest, O_PATH);
+
+	if (fd < 0)
+		return sbx_fail_errno(err, "can't remount %s read-only", op->dest);
+	if (bm_setattr(fd, BM_RDONLY, false) < 0) {
+		if (errno == EINVAL)
+			return sbx_fail(err, "can't remount %s read-only: not a mount point",
+					op->dest);
+		return sbx_fail_errno(err, "can't remount %s read-only", op->dest);
+	}
+	return 0;
+}
+
+static int write_all(int fd, const struct sbx_blob *data)
+{
+	const char *p = data->data;
+	size_t left = data->len;
+
+	while (left > 0) {
+		ssize_t w = SBX_RETRY(write(fd, p, left));
+		if (w < 0)
+			return -1;
+		p += w;
+		left -= (size_t)w;
+	}
+	return 0;
+}
+
+/* --file: a new file with the data, mode exactly perms. */
+static int do_file(struct sbx_rootfs *rf, const struct sbx_op *op, struct sbx_err *err)
+{
+	_cleanup_close_ int fd =
+		bm_create_in_root(rf->newroot_fd, op->dest, O_WRONLY | O_TRUNC | O_NOCTTY, op->perms);
+
+	if (fd < 0)
+		return sbx_fail_errno(err, "can't create file %s", op->dest);
+	if (write_all(fd, &op->data) < 0 || fchmod(fd, op->perms) < 0)
+		return sbx_fail_errno(err, "can't write file %s", op->dest);
+	return 0;
+}
+
+/* --bind-data: the data goes to a file in the scratch root (gone from view
+ * after the final pivot, kept alive by the bind mount), bound on dest. */
+static int do_bind_data(struct sbx_rootfs *rf, const struct sbx_op *op, struct sbx_err *err)
+{
+	_cleanup_close_ int fd = -1, src_fd = -1, target_fd = -1;
+	char name[64];
+	unsigned attrs = BM_NOSUID | BM_NODEV;
+
+	snprintf(name, sizeof(name), "/bind-data-%u", rf->n_data++);
+	fd = open(name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, op->perms);
+	if (fd < 0 || write_all(fd, &op->data) < 0 || fchmod(fd, op->perms) < 0)
+		return sbx_fail_errno(err, "can't write the data for %s", op->dest);
+	src_fd = open(name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	target_fd = bm_mount_point(rf->newroot_fd, op->dest, false);
+	if (src_fd < 0 || target_fd < 0)
+		return sbx_fail_errno(err, "can't create mount point %s", op->dest);
+	if (op->flags & SBX_BIND_RO)
+		attrs |= BM_RDONLY;
+	if (bm_bind(src_fd, target_fd, attrs, false) < 0)
+		return sbx_fail_errno(err, "can't bind data on %s", op->dest);
+	return 0;
+}
+
+/* --bind-fd: the fd was opened in the caller's mount namespace, which the
+ * kernel will not clone from; find the same object in ours by its path
+ * and check it is the same inode (bwrap's fix for CVE-2024-42472). */
+static int do_bind_fd(struct sbx_rootfs *rf, const struct sbx_op *op, struct sbx_err *err)
+{
+	char link[64], path[4096];
+	struct sbx_op bind = *op;
+	struct stat want, got;
+	_cleanup_close_ int fd = -1;
+	ssize_t n;
+
+	snprintf(link, sizeof(link), "/oldroot/proc/self/fd/%d", op->fd);
+	n = readlink(link, path, sizeof(path) - 1);
+	if (n < 0 || fstat(op->fd, &want) < 0)
+		return sbx_fail_errno(err, "can't resolve fd %d", op->fd);
+	path[n] = '\0';
+	if (path[0] != '/')
+		return sbx_fail(err, "can't bind fd %d: it is not a file or directory (%s)", op->fd,
+				path);
+	fd = open_source(rf, path);
+	if (fd < 0 || fstat(fd, &got) < 0)
+		return sbx_fail_errno(err, "can't bind fd %d (%s)", op->fd, path);
+	if (got.st_dev != want.st_dev || got.st_ino != want.st_ino)
+		return sbx_fail(err, "can't bind fd %d: %s was replaced since it was opened",
+				op->fd, path);
+	bind.src = path;
+	bind.flags &= SBX_BIND_RO;
+	return do_bind(rf, &bind, err);
+}
+
+/* Overlay layers are passed as /proc/self/fd paths of fds resolved in the
+ * host's root, so their symlinks mean what they mean on the host. */
+static int layer_path(struct sbx_rootfs *rf, const char *host, int *fd, char *buf, size_t size)
+{
+	*fd = bm_open_in_root(rf->oldroot_fd, host, O_PATH | O_DIRECTORY);
+	if (*fd < 0)
+		return -1;
+	snprintf(buf, size, "/oldroot/proc/self/fd/%d", *fd);
+	return 0;
+}
+
+static int do_overlay(struct sbx_rootfs *rf, const struct sbx_op *op, struct sbx_err *err)
+{
+	_cleanup_close_ int target_fd = bm_mount_point(rf->newroot_fd, op->dest, true);
+	_cleanup_close_ int upper_fd = -1, work_fd = -1, mnt_fd = -1;
+	_cleanup_free_ int *fds = xcalloc(op->n_layers, sizeof(int));
+	_cleanup_free_ char *lower = xcalloc(op->n_layers, 40);
+	char upper[64], work[64];
+	const char *opts[9] = { "lowerdir", lower };
+	size_t n = 2;
+	int r = -1;
+
+	if (target_fd < 0)
+		return sbx_fail_errno(err, "can't create mount point %s", op->dest);
+	/* overlayfs lists the top lower layer first; --overlay-src gives the
+	 * bottom one first. */
+	for (size_t i = 0; i < op->n_layers; i++) {
+		char one[40];
+
+		fds[i] = -1;
+		if (layer_path(rf, op->layers[op->n_layers - 1 - i], &fds[i], one, sizeof(one)) < 0) {
+			sbx_fail_errno(err, "can't open overlay layer %s",
+				       op->layers[op->n_layers - 1 - i]);
+			goto out;
+		}
+		strcat(lower, i ? ":" : "");
+		strcat(lower, one);
+	}
+	if (op->overlay == SBX_OVERLAY_RW) {
+		if (layer_path(rf, op->upper, &upper_fd, upper, sizeof(upper)) < 0 ||
+		    layer_path(rf, op->work, &work_fd, work, sizeof(work)) < 0) {
+			sbx_fail_errno(err, "can't open overlay upper or work dir for %s", op->dest);
+			goto out;
+		}
+	} else if (op->overlay == SBX_OVERLAY_TMP) {
+		/* An invisible tmpfs in the scratch root holds upper and work. */
+		snprintf(upper, sizeof(upper), "/overlay-%u", rf->n_data++);
+		if (mkdir(upper, 0755) < 0 ||
+		    mount("tmpfs", upper, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755") < 0) {
+			sbx_fail_errno(err, "can't mount the tmpfs for %s", op->dest);
+			goto out;
+		}
+		snprintf(work, sizeof(work), "%.40s/work", upper);
+		strcat(upper, "/upper");
+		if (mkdir(upper, 0755) < 0 || mkdir(work, 0755) < 0) {
+			sbx_fail_errno(err, "can't create overlay dirs for %s", op->dest);
+			goto out;
+		}
+	}
+	if (op->overlay != SBX_OVERLAY_RO) {
+		opts[n++] = "upperdir";
+		opts[n++] = upper;
+		opts[n++] = "workdir";
+		opts[n++] = work;
+	}
+	/* In a user namespace overlayfs must keep its metadata in user.*
+	 * xattrs; outside one the kernel default is right. */
+	if (rf->in_userns) {
+		opts[n++] = "userxattr";
+		opts[n++] = NULL;
+	}
+	opts[n] = NULL;
+	mnt_fd = bm_mount_fs("overlay", opts,
+			     BM_NOSUID | BM_NODEV | (op->overlay == SBX_OVERLAY_RO ? BM_RDONLY : 0),
+			     target_fd);
+	if (mnt_fd < 0) {
+		sbx_fail_errno(err, "can't mount overlay on %s", op->dest);
+		goto out;
+	}
+	r = 0;
+out:
+	for (size_t i = 0; i < op->n_layers; i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
+	return r;
+}
+
+int rootfs_apply(struct sbx_rootfs *rf, const struct sbx_plan *plan, struct sbx_err *err)
+{
+	bool own_pidns = plan->unshare_pid;
+
+	for (size_t i = 0; i < plan->n_ops; i++) {
+		const struct sbx_op *op = &plan->ops[i];
+		int r = -1;
+
+		switch (op->kind) {
+		case SBX_OP_BIND:
+			r = do_bind(rf, op, err);
+			break;
+		case SBX_OP_REMOUNT_RO:
+			r = do_remount_ro(rf, op, err);
+			break;
+		case SBX_OP_PROC:
+			r = do_proc(rf, op, own_pidns, plan->real_root, err);
+			break;
+		case SBX_OP_DEV:
+			r = do_dev(rf, op, err);
+			break;
+		case SBX_OP_TMPFS:
+			r = do_tmpfs(rf, op, err);
+			break;
+		case SBX_OP_MQUEUE:
+			r = do_mqueue(rf, op, err);
+			break;
+		case SBX_OP_DIR:
+			r = do_dir(rf, op, err);
+			break;
+		case SBX_OP_SYMLINK:
+			r = do_symlink(rf, op, err);
+			break;
+		case SBX_OP_CHMOD:
+			r = do_chmod(rf, op, err);
+			break;
+		case SBX_OP_BIND_FD:
+			r = do_bind_fd(rf, op, err);
+			break;
+		case SBX_OP_FILE:
+			r = do_file(rf, op, err);
+			break;
+		case SBX_OP_BIND_DATA:
+			r = do_bind_data(rf, op, err);
+			break;
+		case SBX_OP_OVERLAY:
+			r = do_overlay(rf, op, err);
+			break;
+		}
+		if (r < 0)
+			return -1;
+	}
+	return 0;
+}
+
+int rootfs_enter(struct sbx_rootfs *rf, struct sbx_err *err)
+{
+	sbx_closep(&rf->oldroot_fd);
+	sbx_closep(&rf->newroot_fd);
+	rf->oldroot_fd = rf->newroot_fd = -1;
+
+	/* pivot_root(2): with new_root == put_old the old root ends up on top of
+	 * the new one at "/", and umount2(".", MNT_DETACH) takes it away along
+	 * with /oldroot under it. */
+	if (chdir("/newroot") < 0)
+		return sbx_fail_errno(err, "can't chdir to the new root");
+	if (sys_pivot_root(".", ".") < 0)
+		return sbx_fail_errno(err, "can't pivot_root into the new root");
+	if (umount2(".", MNT_DETACH) < 0)
+		return sbx_fail_errno(err, "can't detach the old root");
+	if (chdir("/") < 0)
+		return sbx_fail_errno(err, "can't chdir to /");
+	return 0;
+}

@@ -1,0 +1,443 @@
+/* sbx: run one command in a fresh, minimal, unprivileged sandbox.
+ *
+ * main() is the setup sequence of DESIGN.md §2, one call per step:
+ *   1. parse argv into a plan            (cli.c)
+ *   2. clone into new namespaces; the parent writes the id maps and stays
+ *      as monitor                        (userns.c, monitor.c)
+ *   3. build the root, pivot into it     (rootfs.c, bind-mount.c)
+ *   4. seal: hostname, chdir, env, caps, no_new_privs, close fds (caps.c)
+ *   5. run: PID 1 reaper unless --as-pid-1, exec the command
+ *
+ * MUST: nothing after step 1 reads argv or acts on input the plan did not
+ *       validate; every input error exits 1 before clone().
+ * MUST: the command never inherits a capability it did not ask for, and
+ *       always runs with no_new_privs.
+ * MUST: every fd sbx opens is O_CLOEXEC; fds the caller passed without
+ *       FD_CLOEXEC reach the command unless --close-fds.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "caps.h"
+#include "cli.h"
+#include "filter.h"
+#include "monitor.h"
+#include "net.h"
+#include "rootfs.h"
+#include "userns.h"
+#include "util.h"
+
+extern char **environ;
+
+/* Runtime state, owned here and passed explicitly. */
+struct sbx_run {
+	const struct sbx_plan *plan;
+	sigset_t saved_mask;
+	int sync_fd; /* child's end: EOF or a byte from the monitor */
+	const char *host_tty;
+	mode_t umask;
+	int last_cap; /* read before the sandbox's /proc may be gone */
+	int proc_self_fd; /* the child's /proc/PID on the host's procfs, for --disable-userns */
+};
+
+static __attribute__((noreturn)) void child_fail(const struct sbx_err *err)
+{
+	sbx_print_err(err);
+	_exit(1);
+}
+
+static int clone_flags(const struct sbx_plan *plan)
+{
+	int flags = CLONE_NEWNS;
+
+	if (plan->unshare_user)
+		flags |= CLONE_NEWUSER;
+	if (plan->unshare_ipc)
+		flags |= CLONE_NEWIPC;
+	if (plan->unshare_pid)
+		flags |= CLONE_NEWPID;
+	if (plan->unshare_net)
+		flags |= CLONE_NEWNET;
+	if (plan->unshare_uts)
+		flags |= CLONE_NEWUTS;
+	if (plan->unshare_cgroup)
+		flags |= CLONE_NEWCGROUP;
+	return flags;
+}
+
+/* Step 4: environment edits in command-line order, then PWD (bwrap). */
+static void apply_env(const struct sbx_plan *plan, const char *cwd)
+{
+	for (size_t i = 0; i < plan->n_env_ops; i++) {
+		const struct sbx_env_op *e = &plan->env_ops[i];
+
+		switch (e->kind) {
+		case SBX_ENV_SET:
+			setenv(e->name, e->value, 1);
+			break;
+		case SBX_ENV_UNSET:
+			unsetenv(e->name);
+			break;
+		case SBX_ENV_CLEAR:
+			clearenv();
+			break;
+		}
+	}
+	setenv("PWD", cwd, 1);
+}
+
+/* bwrap's rule: --chdir, else the caller's cwd if it exists inside, else
+ * $HOME (as the sandbox's environment has it), else /. */
+static const char *enter_cwd(const struct sbx_plan *plan, struct sbx_err *err)
+{
+	const char *home;
+
+	if (plan->chdir_path) {
+		if (chdir(plan->chdir_path) < 0) {
+			sbx_fail_errno(err, "can't chdir to %s", plan->chdir_path);
+			return NULL;
+		}
+		return plan->chdir_path;
+	}
+	if (plan->old_cwd && chdir(plan->old_cwd) == 0)
+		return plan->old_cwd;
+	home = getenv("HOME");
+	for (size_t i = 0; i < plan->n_env_ops; i++) {
+		const struct sbx_env_op *e = &plan->env_ops[i];
+
+		if (e->kind == SBX_ENV_CLEAR || (e->name && strcmp(e->name, "HOME") == 0))
+			home = e->kind == SBX_ENV_SET ? e->value : NULL;
+	}
+	if (home && chdir(home) == 0)
+		return home;
+	return "/";
+}
+
+/* The fds options named for sbx's own use are not the command's. */
+static void close_plumbing(const struct sbx_plan *plan)
+{
+	const int fds[] = { plan->info_fd, plan->json_status_fd, plan->block_fd,
+			    plan->userns_block_fd, plan->userns_fd, plan->userns2_fd,
+			    plan->pidns_fd };
+
+	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
+		if (fds[i] >= 0 && fds[i] != plan->sync_fd)
+			close(fds[i]);
+	for (size_t i = 0; i < plan->n_ops; i++)
+		if (plan->ops[i].kind == SBX_OP_BIND_FD && plan->ops[i].fd != plan->sync_fd)
+			close(plan->ops[i].fd);
+}
+
+/* --disable-userns, as bwrap: limit this user namespace to one child
+ * namespace, then use it up by entering a nested one (mapping our own ids),
+ * so the command cannot create any. */
+static int disable_userns(struct sbx_run *run, struct sbx_err *err)
+{
+	const struct sbx_plan *plan = run->plan;
+	char line[64];
+
+	if (unshare(CLONE_NEWUSER) < 0)
+		return sbx_fail_errno(err, "can't create the nested user namespace");
+	userns_map_line(line, sizeof(line), plan->sandbox_uid, plan->sandbox_uid);
+	if (write_file_at(run->proc_self_fd, "uid_map", line) < 0)
+		return sbx_fail_errno(err, "can't write the nested uid map");
+	if (write_file_at(run->proc_self_fd, "setgroups", "deny\n") < 0)
+		return sbx_fail_errno(err, "can't write the nested setgroups");
+	userns_map_line(line, sizeof(line), plan->sandbox_gid, plan->sandbox_gid);
+	if (write_file_at(run->proc_self_fd, "gid_map", line) < 0)
+		return sbx_fail_errno(err, "can't write the nested gid map");
+	return 0;
+}
+
+/* Namespace steps after the root is built and before the caps drop. */
+static int finish_userns(struct sbx_run *run, struct sbx_err *err)
+{
+	const struct sbx_plan *plan = run->plan;
+
+	if (plan->userns2_fd >= 0 && setns(plan->userns2_fd, CLONE_NEWUSER) < 0)
+		return sbx_fail_errno(err, "can't switch to the --userns2 user namespace");
+	if (plan->disable_userns && disable_userns(run, err) < 0)
+		return -1;
+	if (plan->assert_userns_disabled && unshare(CLONE_NEWUSER) == 0)
+		return sbx_fail(err, "creation of new user namespaces was not disabled as "
+				     "requested");
+	sbx_closep(&run->proc_self_fd);
+	run->proc_self_fd = -1;
+	return 0;
+}
+
+/* --lock-file: read locks held (by PID 1, through O_CLOEXEC fds) for as
+ * long as the sandbox runs. Paths are inside the sandbox. */
+static int take_locks(const struct sbx_plan *plan, struct sbx_err *err)
+{
+	for (size_t i = 0; i < plan->n_lock_files; i++) {
+		struct flock lk = { .l_type = F_RDLCK, .l_whence = SEEK_SET };
+		int fd = open(plan->lock_files[i], O_RDONLY | O_CLOEXEC | O_NOCTTY);
+
+		if (fd < 0)
+			return sbx_fail_errno(err, "can't open lock file %s", plan->lock_files[i]);
+		if (SBX_RETRY(fcntl(fd, F_SETLKW, &lk)) < 0)
+			return sbx_fail_errno(err, "can't lock %s", plan->lock_files[i]);
+	}
+	return 0;
+}
+
+/* SELinux: label what the command becomes (checked enabled at parse). */
+static int set_exec_label(const struct sbx_plan *plan, struct sbx_err *err)
+{
+	if (plan->exec_label &&
+	    write_file_at(AT_FDCWD, "/proc/thread-self/attr/exec", plan->exec_label) < 0)
+		return sbx_fail_errno(err, "can't set exec label %s", plan->exec_label);
+	return 0;
+}
+
+static int cmp_int(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+	return (x > y) - (x < y);
+}
+
+/* --close-fds: close everything above 2 except the fds options named. */
+static int close_fds(const struct sbx_plan *plan, struct sbx_err *err)
+{
+	_cleanup_free_ int *keep = xcalloc(plan->n_keep_fds + 1, sizeof(int));
+	unsigned lo = 3;
+
+	memcpy(keep, plan->keep_fds, plan->n_keep_fds * sizeof(int));
+	qsort(keep, plan->n_keep_fds, sizeof(int), cmp_int);
+	keep[plan->n_keep_fds] = -1;
+	for (size_t i = 0; i <= plan->n_keep_fds; i++) {
+		unsigned hi = keep[i] < 0 ? ~0U : (unsigned)keep[i];
+
+		if (keep[i] >= 0 && (unsigned)keep[i] < lo)
+			continue;
+		if (hi > lo && syscall(SYS_close_range, lo, hi - 1 + (keep[i] < 0), 0) < 0)
+			return sbx_fail_errno(err, "can't close file descriptors");
+		lo = hi + 1;
+		if (keep[i] < 0)
+			break;
+	}
+	return 0;
+}
+
+/* Step 4, seal. Order matters: caps go after everything that needs them;
+ * no_new_privs after the caps drop; seccomp last, so its programs never
+ * need to allow a setup syscall. */
+static void seal(struct sbx_run *run)
+{
+	const struct sbx_plan *plan = run->plan;
+	struct sbx_err err;
+	const char *cwd;
+
+	if (take_locks(plan, &err) < 0)
+		child_fail(&err);
+	cwd = enter_cwd(plan, &err);
+	if (cwd == NULL)
+		child_fail(&err);
+	apply_env(plan, cwd);
+	if (plan->new_session && setsid() < 0) {
+		sbx_fail_errno(&err, "can't create a new session");
+		child_fail(&err);
+	}
+	if (finish_userns(run, &err) < 0 || set_exec_label(plan, &err) < 0)
+		child_fail(&err);
+	if (caps_apply(caps_compute(plan, caps_permitted()), run->last_cap, &err) < 0)
+		child_fail(&err);
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
+		sbx_fail_errno(&err, "can't set no_new_privs");
+		child_fail(&err);
+	}
+	if (plan->block_fd >= 0) {
+		char byte;
+		/* Data or EOF: either way the caller said go. */
+		(void)SBX_RETRY(read(plan->block_fd, &byte, 1));
+	}
+	close_plumbing(plan);
+	if (plan->close_fds && close_fds(plan, &err) < 0)
+		child_fail(&err);
+	if (filter_apply(plan, &err) < 0)
+		child_fail(&err);
+}
+
+static __attribute__((noreturn)) void exec_command(struct sbx_run *run)
+{
+	const struct sbx_plan *plan = run->plan;
+	char **argv = xcalloc(plan->argc + 1, sizeof(char *));
+	struct sbx_err err;
+
+	memcpy(argv, plan->argv, plan->argc * sizeof(char *));
+	if (plan->argv0)
+		argv[0] = (char *)plan->argv0;
+	if (plan->die_with_parent)
+		prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+	sigprocmask(SIG_SETMASK, &run->saved_mask, NULL);
+	execvp(plan->argv[0], argv);
+	sbx_fail_errno(&err, "execvp %s", plan->argv[0]);
+	child_fail(&err);
+}
+
+/* Step 5: with a PID namespace, PID 1 stays to reap and pass on the status. */
+static __attribute__((noreturn)) void run_command(struct sbx_run *run)
+{
+	const struct sbx_plan *plan = run->plan;
+	struct sbx_err err;
+	pid_t pid;
+
+	/* bwrap keeps a PID 1 also for --lock-file and --sync-fd: it holds the
+	 * locks and the fd while the command runs. */
+	if (plan->as_pid_1 || !(plan->unshare_pid || plan->n_lock_files || plan->sync_fd >= 0))
+		exec_command(run);
+	pid = fork();
+	if (pid < 0) {
+		sbx_fail_errno(&err, "can't fork the command");
+		child_fail(&err);
+	}
+	if (pid == 0)
+		exec_command(run);
+	_exit(monitor_wait(pid, false, true));
+}
+
+/* Steps 3 to 5, in the cloned child. */
+static __attribute__((noreturn)) void child_main(struct sbx_run *run)
+{
+	const struct sbx_plan *plan = run->plan;
+	struct sbx_rootfs rf = { .host_tty = run->host_tty };
+	struct sbx_err err;
+	char byte;
+
+	if (plan->die_with_parent)
+		prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+	/* Wait for the id maps; EOF means the monitor is gone. */
+	if (SBX_RETRY(read(run->sync_fd, &byte, 1)) != 1)
+		_exit(1);
+	close(run->sync_fd);
+	/* --userns-block-fd: the caller maps our ids itself, then says go. */
+	if (plan->userns_block_fd >= 0)
+		(void)SBX_RETRY(read(plan->userns_block_fd, &byte, 1));
+	rf.in_userns = plan->unshare_user || plan->userns_fd >= 0;
+	if (plan->disable_userns) {
+		run->proc_self_fd = open("/proc/self", O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (run->proc_self_fd < 0 ||
+		    write_file_at(AT_FDCWD, "/proc/sys/user/max_user_namespaces", "1\n") < 0) {
+			sbx_fail_errno(&err, "can't limit user namespaces (--disable-userns)");
+			child_fail(&err);
+		}
+	}
+
+	/* Created files get exactly the modes asked for (bwrap). */
+	umask(0);
+	if (plan->unshare_net && net_loopback_up(&err) < 0)
+		child_fail(&err);
+	if (plan->hostname && sethostname(plan->hostname, strlen(plan->hostname)) < 0) {
+		sbx_fail_errno(&err, "can't set hostname %s", plan->hostname);
+		child_fail(&err);
+	}
+	if (rootfs_prepare(&rf, &err) < 0 || rootfs_apply(&rf, plan, &err) < 0 ||
+	    rootfs_enter(&rf, &err) < 0)
+		child_fail(&err);
+	umask(run->umask);
+	seal(run);
+	run_command(run);
+}
+
+static __attribute__((noreturn)) void sandbox_run(const struct sbx_plan *plan)
+{
+	struct sbx_run run = { .plan = plan, .proc_self_fd = -1 };
+	struct sbx_err err;
+	int pipe_fds[2];
+	pid_t ppid = getppid(), pid;
+	int status;
+
+	if (isatty(STDOUT_FILENO))
+		run.host_tty = ttyname(STDOUT_FILENO);
+	run.last_cap = caps_last_cap();
+	run.umask = umask(0);
+	umask(run.umask);
+	if (pipe2(pipe_fds, O_CLOEXEC) < 0)
+		sbx_die("can't create a pipe: %s", strerror(errno));
+	monitor_block_signals(&run.saved_mask);
+	if (plan->die_with_parent) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+		if (getppid() != ppid)
+			_exit(1); /* the parent died before prctl */
+	}
+
+	/* --userns / --pidns: the namespaces clone() creates below are then
+	 * owned by, or nested in, the caller's. */
+	if (plan->userns_fd >= 0 && setns(plan->userns_fd, CLONE_NEWUSER) < 0)
+		sbx_die("can't join the --userns user namespace: %s", strerror(errno));
+	if (plan->pidns_fd >= 0 && setns(plan->pidns_fd, CLONE_NEWPID) < 0)
+		sbx_die("can't join the --pidns PID namespace: %s", strerror(errno));
+
+	pid = (pid_t)syscall(SYS_clone, (unsigned long)(clone_flags(plan) | SIGCHLD), NULL, NULL,
+			     NULL, NULL);
+	if (pid < 0) {
+		if (plan->unshare_user)
+			userns_explain_failure(errno, &err);
+		else
+			sbx_fail_errno(&err, "can't create namespaces");
+		sbx_die_err(&err);
+	}
+	if (pid == 0) {
+		close(pipe_fds[1]);
+		run.sync_fd = pipe_fds[0];
+		child_main(&run);
+	}
+
+	/* Step 2, the monitor. */
+	close(pipe_fds[0]);
+	if (plan->unshare_user && plan->userns_block_fd < 0 &&
+	    userns_write_maps(pid, plan, &err) < 0) {
+		kill(pid, SIGKILL);
+		sbx_die_err(&err);
+	}
+	if (monitor_report_start(pid, plan) < 0) {
+		kill(pid, SIGKILL);
+		sbx_die("can't write the sandbox's status: %s", strerror(errno));
+	}
+	if (SBX_RETRY(write(pipe_fds[1], "x", 1)) != 1) {
+		kill(pid, SIGKILL);
+		sbx_die("can't start the sandbox: %s", strerror(errno));
+	}
+	close(pipe_fds[1]);
+	status = monitor_wait(pid, plan->new_session, false);
+	monitor_report_exit(plan, status);
+	exit(status);
+}
+
+int main(int argc, char **argv)
+{
+	char cwd[PATH_MAX];
+	struct sbx_cli_env env = {
+		.uid = getuid(),
+		.gid = getgid(),
+		.cwd = getcwd(cwd, sizeof(cwd)),
+		.out = stdout,
+	};
+	struct sbx_plan plan;
+	struct sbx_err err;
+
+	sbx_set_progname(argc > 0 ? argv[0] : NULL);
+	if (geteuid() != getuid() || getegid() != getgid())
+		sbx_die("setuid/setgid installation is not supported yet; use unprivileged "
+			"user namespaces");
+	switch (cli_parse(argc, argv, &env, &plan, &err)) {
+	case SBX_CLI_ERROR:
+		sbx_die_err(&err);
+	case SBX_CLI_EXIT:
+		return fflush(stdout) == 0 ? 0 : 1;
+	case SBX_CLI_RUN:
+		break;
+	}
+	sandbox_run(&plan);
+}

@@ -1,0 +1,462 @@
+/* Unit tests for the option parser: the plan each option builds and the
+ * exact message of each bad input. No namespaces are created here. */
+#include <criterion/criterion.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+#define UNPRIV 1000
+#define ROOT 0
+
+static struct sbx_plan plan;
+static struct sbx_err err;
+static char outbuf[8192];
+
+/* Parse "sbx ARGS..." (NULL-terminated) as the given uid. */
+static enum sbx_cli_result parse_as(uid_t uid, ...)
+{
+	static char *argv[64];
+	struct sbx_cli_env env = { .uid = uid, .gid = uid, .cwd = "/home/u" };
+	enum sbx_cli_result r;
+	va_list ap;
+	int argc = 0;
+	FILE *out = fmemopen(outbuf, sizeof(outbuf), "w");
+
+	argv[argc++] = (char *)"sbx";
+	va_start(ap, uid);
+	for (char *a; (a = va_arg(ap, char *)) != NULL;)
+		argv[argc++] = a;
+	va_end(ap);
+	argv[argc] = NULL;
+	env.out = out;
+	memset(outbuf, 0, sizeof(outbuf));
+	memset(&err, 0, sizeof(err));
+	cli_plan_free(&plan);
+	r = cli_parse(argc, argv, &env, &plan, &err);
+	fclose(out);
+	return r;
+}
+
+#define parse(...) parse_as(UNPRIV, __VA_ARGS__, NULL)
+#define parse_root(...) parse_as(ROOT, __VA_ARGS__, NULL)
+
+static void expect_error(enum sbx_cli_result r, const char *msg)
+{
+	cr_assert_eq(r, SBX_CLI_ERROR, "expected an error '%s'", msg);
+	cr_assert_str_eq(err.msg, msg);
+}
+
+Test(cli, command_and_defaults)
+{
+	cr_assert_eq(parse("true"), SBX_CLI_RUN);
+	cr_assert_eq(plan.argc, 1);
+	cr_assert_str_eq(plan.argv[0], "true");
+	cr_assert(plan.unshare_user, "a user namespace is implied for a non-root caller");
+	cr_assert_not(plan.unshare_pid || plan.unshare_net || plan.unshare_ipc);
+	cr_assert_eq(plan.sandbox_uid, UNPRIV);
+	cr_assert_eq(plan.n_ops, 0);
+	cr_assert_str_eq(plan.old_cwd, "/home/u");
+}
+
+Test(cli, root_gets_no_userns_unless_asked)
+{
+	cr_assert_eq(parse_root("true"), SBX_CLI_RUN);
+	cr_assert_not(plan.unshare_user);
+	cr_assert_eq(parse_root("--unshare-user", "--uid", "5", "true"), SBX_CLI_RUN);
+	cr_assert(plan.unshare_user);
+	cr_assert_eq(plan.sandbox_uid, 5);
+}
+
+Test(cli, double_dash_ends_options)
+{
+	cr_assert_eq(parse("--unshare-net", "--", "--bind", "x"), SBX_CLI_RUN);
+	cr_assert(plan.unshare_net);
+	cr_assert_eq(plan.argc, 2);
+	cr_assert_str_eq(plan.argv[0], "--bind");
+}
+
+Test(cli, options_stop_at_the_command)
+{
+	cr_assert_eq(parse("ls", "--unshare-net"), SBX_CLI_RUN);
+	cr_assert_not(plan.unshare_net);
+	cr_assert_eq(plan.argc, 2);
+}
+
+Test(cli, unshare_all_and_share_net)
+{
+	cr_assert_eq(parse("--unshare-all", "true"), SBX_CLI_RUN);
+	cr_assert(plan.unshare_ipc && plan.unshare_pid && plan.unshare_net && plan.unshare_uts);
+	cr_assert_eq(parse("--unshare-all", "--share-net", "true"), SBX_CLI_RUN);
+	cr_assert(plan.unshare_pid);
+	cr_assert_not(plan.unshare_net);
+	cr_assert_eq(parse("--unshare-net", "--share-net", "true"), SBX_CLI_RUN);
+	cr_assert_not(plan.unshare_net);
+}
+
+Test(cli, each_unshare_option)
+{
+	cr_assert_eq(parse("--unshare-ipc", "true"), SBX_CLI_RUN);
+	cr_assert(plan.unshare_ipc);
+	cr_assert_eq(parse("--unshare-pid", "true"), SBX_CLI_RUN);
+	cr_assert(plan.unshare_pid);
+	cr_assert_eq(parse("--unshare-uts", "true"), SBX_CLI_RUN);
+	cr_assert(plan.unshare_uts);
+	cr_assert_eq(parse("--unshare-cgroup", "true"), SBX_CLI_RUN);
+	cr_assert(plan.unshare_cgroup);
+	cr_assert_eq(parse("--unshare-user", "true"), SBX_CLI_RUN);
+	cr_assert(plan.unshare_user);
+	cr_assert_eq(parse("--unshare-user-try", "true"), SBX_CLI_RUN);
+	cr_assert(plan.unshare_user);
+}
+
+Test(cli, uid_gid_hostname)
+{
+	cr_assert_eq(parse("--uid", "0", "--gid", "7", "--unshare-uts", "--hostname", "box",
+			   "true"),
+		     SBX_CLI_RUN);
+	cr_assert_eq(plan.sandbox_uid, 0);
+	cr_assert_eq(plan.sandbox_gid, 7);
+	cr_assert_str_eq(plan.hostname, "box");
+}
+
+Test(cli, binds_keep_order_and_flags)
+{
+	cr_assert_eq(parse("--ro-bind", "/usr", "/usr", "--bind", "/tmp", "/t", "--dev-bind",
+			   "/dev", "/dev", "--ro-bind-try", "/nonexistent-sbx", "/n", "--bind-try",
+			   "/", "/h", "true"),
+		     SBX_CLI_RUN);
+	cr_assert_eq(plan.n_ops, 4, "a missing -try source is dropped at parse");
+	cr_assert_eq(plan.ops[0].kind, SBX_OP_BIND);
+	cr_assert_eq(plan.ops[0].flags, SBX_BIND_RO);
+	cr_assert_str_eq(plan.ops[0].src, "/usr");
+	cr_assert_str_eq(plan.ops[1].dest, "/t");
+	cr_assert_eq(plan.ops[1].flags, 0);
+	cr_assert_eq(plan.ops[2].flags, SBX_BIND_DEV);
+	cr_assert_eq(plan.ops[3].flags, SBX_BIND_TRY);
+}
+
+Test(cli, relative_source_is_made_absolute)
+{
+	struct sbx_cli_env env = { .uid = 1000, .gid = 1000, .cwd = "/", .out = stdout };
+	static char a0[] = "sbx", a1[] = "--bind", a2[] = "usr", a3[] = "/u", a4[] = "true";
+	char *argv[] = { a0, a1, a2, a3, a4, NULL };
+
+	cli_plan_free(&plan);
+	cr_assert_eq(cli_parse(5, argv, &env, &plan, &err), SBX_CLI_RUN);
+	cr_assert_str_eq(plan.ops[0].src, "//usr");
+}
+
+Test(cli, dest_ops)
+{
+	cr_assert_eq(parse("--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp", "--mqueue",
+			   "/mq", "--dir", "/d", "--symlink", "usr/bin", "/bin", "--chmod", "0700",
+			   "/d", "--remount-ro", "/", "true"),
+		     SBX_CLI_RUN);
+	cr_assert_eq(plan.n_ops, 8);
+	cr_assert_eq(plan.ops[0].kind, SBX_OP_PROC);
+	cr_assert_eq(plan.ops[1].kind, SBX_OP_DEV);
+	cr_assert_eq(plan.ops[2].kind, SBX_OP_TMPFS);
+	cr_assert_eq(plan.ops[2].perms, 0755);
+	cr_assert_eq(plan.ops[2].size, 0);
+	cr_assert_eq(plan.ops[3].kind, SBX_OP_MQUEUE);
+	cr_assert_eq(plan.ops[4].kind, SBX_OP_DIR);
+	cr_assert_eq(plan.ops[4].perms, 0755);
+	cr_assert_eq(plan.ops[5].kind, SBX_OP_SYMLINK);
+	cr_assert_str_eq(plan.ops[5].src, "usr/bin");
+	cr_assert_str_eq(plan.ops[5].dest, "/bin");
+	cr_assert_eq(plan.ops[6].kind, SBX_OP_CHMOD);
+	cr_assert_eq(plan.ops[6].perms, 0700);
+	cr_assert_eq(plan.ops[7].kind, SBX_OP_REMOUNT_RO);
+}
+
+Test(cli, perms_and_size_attach_to_the_next_op_only)
+{
+	cr_assert_eq(parse("--perms", "0700", "--size", "4096", "--tmpfs", "/a", "--tmpfs", "/b",
+			   "--perms", "01777", "--dir", "/c", "--dir", "/d", "true"),
+		     SBX_CLI_RUN);
+	cr_assert_eq(plan.ops[0].perms, 0700);
+	cr_assert_eq(plan.ops[0].size, 4096);
+	cr_assert_eq(plan.ops[1].perms, 0755);
+	cr_assert_eq(plan.ops[1].size, 0);
+	cr_assert_eq(plan.ops[2].perms, 01777);
+	cr_assert_eq(plan.ops[3].perms, 0755);
+}
+
+Test(cli, trailing_modifier_is_ignored_like_bwrap)
+{
+	cr_assert_eq(parse("--perms", "0700", "true"), SBX_CLI_RUN);
+}
+
+Test(cli, process_options)
+{
+	cr_assert_eq(parse("--chdir", "/w", "--setenv", "A", "1", "--unsetenv", "B", "--clearenv",
+			   "--argv0", "name", "--new-session", "--die-with-parent", "--unshare-pid",
+			   "--as-pid-1", "--close-fds", "--cap-add", "CAP_NET_ADMIN", "--cap-drop",
+			   "ALL", "--cap-add", "sys_admin", "true"),
+		     SBX_CLI_RUN);
+	cr_assert_str_eq(plan.chdir_path, "/w");
+	cr_assert_eq(plan.n_env_ops, 3);
+	cr_assert_eq(plan.env_ops[0].kind, SBX_ENV_SET);
+	cr_assert_str_eq(plan.env_ops[0].name, "A");
+	cr_assert_str_eq(plan.env_ops[0].value, "1");
+	cr_assert_eq(plan.env_ops[1].kind, SBX_ENV_UNSET);
+	cr_assert_eq(plan.env_ops[2].kind, SBX_ENV_CLEAR);
+	cr_assert_str_eq(plan.argv0, "name");
+	cr_assert(plan.new_session && plan.die_with_parent && plan.as_pid_1 && plan.close_fds);
+	cr_assert_eq(plan.n_cap_ops, 3);
+	cr_assert(plan.cap_ops[0].add);
+	cr_assert_eq(plan.cap_ops[0].cap, 12);
+	cr_assert_not(plan.cap_ops[1].add);
+	cr_assert_eq(plan.cap_ops[1].cap, -1);
+	cr_assert_eq(plan.cap_ops[2].cap, 21);
+}
+
+Test(cli, args_stream_is_parsed_in_place)
+{
+	int p[2];
+	char fdbuf[16];
+	static const char stream[] = "--setenv\0X\0y z\0--unshare-net\0";
+
+	cr_assert_eq(pipe(p), 0);
+	cr_assert_eq(write(p[1], stream, sizeof(stream) - 1), (ssize_t)sizeof(stream) - 1);
+	close(p[1]);
+	snprintf(fdbuf, sizeof(fdbuf), "%d", p[0]);
+	cr_assert_eq(parse("--unshare-pid", "--args", fdbuf, "--unshare-ipc", "true"), SBX_CLI_RUN);
+	cr_assert(plan.unshare_pid && plan.unshare_net && plan.unshare_ipc);
+	cr_assert_eq(plan.n_env_ops, 1);
+	cr_assert_str_eq(plan.env_ops[0].value, "y z");
+	cr_assert_eq(fcntl(p[0], F_GETFD), -1, "the --args fd is closed once read");
+}
+
+Test(cli, args_stream_errors)
+{
+	int p[2];
+	char fdbuf[16];
+
+	cr_assert_eq(pipe(p), 0);
+	cr_assert_eq(write(p[1], "--bind\0/usr\0", 12), 12);
+	close(p[1]);
+	snprintf(fdbuf, sizeof(fdbuf), "%d", p[0]);
+	expect_error(parse("--args", fdbuf, "true"), "--bind takes 2 arguments");
+
+	cr_assert_eq(pipe(p), 0);
+	cr_assert_eq(write(p[1], "ls\0", 3), 3);
+	close(p[1]);
+	snprintf(fdbuf, sizeof(fdbuf), "%d", p[0]);
+	expect_error(parse("--args", fdbuf, "true"),
+		     "--args: unexpected argument 'ls' (the command must be given on the command "
+		     "line)");
+	expect_error(parse("--args", "x", "true"), "--args: invalid fd 'x'");
+	expect_error(parse("--args", "9999", "true"), "--args: fd 9999 is not open");
+}
+
+Test(cli, help_and_version)
+{
+	cr_assert_eq(parse("--help"), SBX_CLI_EXIT);
+	cr_assert(strstr(outbuf, "usage: sbx [OPTIONS...] [--] COMMAND [ARGS...]") != NULL);
+	cr_assert(strstr(outbuf, "    --ro-bind SRC DEST") != NULL, "%s", outbuf);
+	cr_assert_eq(parse("--version"), SBX_CLI_EXIT);
+	cr_assert_str_eq(outbuf, "sbx " PACKAGE_VERSION "\n");
+}
+
+Test(cli, version_and_messages_under_the_bwrap_name)
+{
+	sbx_set_progname("/usr/bin/bwrap");
+	cr_assert_eq(parse("--version"), SBX_CLI_EXIT);
+	cr_assert_str_eq(outbuf, "bubblewrap 0.11.1\n");
+	cr_assert_eq(parse("--help"), SBX_CLI_EXIT);
+	cr_assert(strncmp(outbuf, "usage: bwrap ", 13) == 0, "%s", outbuf);
+	sbx_set_progname("sbx");
+}
+
+Test(cli, bad_input_messages)
+{
+	expect_error(parse("--frobnicate", "true"), "Unknown option --frobnicate");
+	expect_error(parse("-x", "true"), "Unknown option -x");
+	expect_error(parse("--bind", "/usr"), "--bind takes 2 arguments");
+	expect_error(parse("--chdir"), "--chdir takes 1 argument");
+	expect_error(parse("--perms", "999", "--dir", "/x", "true"),
+		     "--perms takes an octal mode (0 to 07777), not '999'");
+	expect_error(parse("--perms", "0755", "--bind", "/usr", "/x", "true"),
+		     "--perms must be followed by an option that creates a file or directory, not --bind");
+	expect_error(parse("--perms", "0755", "--perms", "0700", "--dir", "/x", "true"),
+		     "--perms given twice for the same file");
+	expect_error(parse("--size", "abc", "--tmpfs", "/x", "true"),
+		     "--size takes a positive number of bytes, not 'abc'");
+	expect_error(parse("--size", "10", "--dir", "/x", "true"),
+		     "--size must be followed by --tmpfs, not --dir");
+	expect_error(parse("--chmod", "8", "/x", "true"),
+		     "--chmod takes an octal mode (0 to 07777), not '8'");
+	expect_error(parse("--cap-add", "CAP_NOPE", "true"),
+		     "--cap-add: unknown capability 'CAP_NOPE'");
+	expect_error(parse("--uid", "-1", "true"), "invalid uid: '-1'");
+	expect_error(parse("--gid", "x", "true"), "invalid gid: 'x'");
+	expect_error(parse("--setenv", "A=B", "1", "true"),
+		     "--setenv: invalid variable name 'A=B'");
+	expect_error(parse("--bind", "/nonexistent-sbx-src", "/x", "true"),
+		     "can't find source path /nonexistent-sbx-src: No such file or directory");
+	expect_error(parse("--hostname", "h", "true"), "--hostname requires --unshare-uts");
+	expect_error(parse("--unshare-pid"), "no command given (try --help)");
+	expect_error(parse("--as-pid-1", "true"), "--as-pid-1 requires --unshare-pid");
+	expect_error(parse_root("--uid", "5", "true"), "--uid requires --unshare-user or --userns");
+	expect_error(parse_root("--gid", "5", "true"), "--gid requires --unshare-user or --userns");
+}
+
+Test(cli, no_arguments_at_all)
+{
+	struct sbx_cli_env env = { .uid = 1000, .gid = 1000, .cwd = "/", .out = stdout };
+	static char a0[] = "sbx";
+	char *argv[] = { a0, NULL };
+
+	cli_plan_free(&plan);
+	cr_assert_eq(cli_parse(1, argv, &env, &plan, &err), SBX_CLI_ERROR);
+	cr_assert_str_eq(err.msg, "no command given (try --help)");
+}
+
+/* A pipe holding data, its read end as a string for the command line. */
+static const char *pipe_with(const void *data, size_t len, char *buf, size_t size)
+{
+	int p[2];
+
+	cr_assert_eq(pipe(p), 0);
+	cr_assert_eq(write(p[1], data, len), (ssize_t)len);
+	close(p[1]);
+	snprintf(buf, size, "%d", p[0]);
+	return buf;
+}
+
+Test(cli, data_ops_read_their_fd_once_and_share_it)
+{
+	char fd[16];
+
+	pipe_with("hello", 5, fd, sizeof(fd));
+	cr_assert_eq(parse("--file", fd, "/a", "--perms", "0644", "--ro-bind-data", fd, "/b",
+			   "--bind-data", fd, "/c", "true"),
+		     SBX_CLI_RUN);
+	cr_assert_eq(plan.n_ops, 3);
+	cr_assert_eq(plan.ops[0].kind, SBX_OP_FILE);
+	cr_assert_eq(plan.ops[0].perms, 0666);
+	cr_assert_eq(plan.ops[0].data.len, 5);
+	cr_assert_eq(memcmp(plan.ops[0].data.data, "hello", 5), 0);
+	cr_assert_eq(plan.ops[1].kind, SBX_OP_BIND_DATA);
+	cr_assert_eq(plan.ops[1].flags, SBX_BIND_RO);
+	cr_assert_eq(plan.ops[1].perms, 0644);
+	cr_assert_eq(plan.ops[1].data.len, 5, "the same fd again gives the same data");
+	cr_assert_eq(plan.ops[2].flags, 0);
+	cr_assert_eq(plan.ops[2].perms, 0600);
+}
+
+Test(cli, seccomp_programs)
+{
+	char fd1[16], fd2[16];
+	unsigned char prog[16] = { 0 };
+
+	pipe_with(prog, 16, fd1, sizeof(fd1));
+	pipe_with(prog, 8, fd2, sizeof(fd2));
+	cr_assert_eq(parse("--add-seccomp-fd", fd1, "--add-seccomp-fd", fd2, "true"), SBX_CLI_RUN);
+	cr_assert_eq(plan.n_seccomp, 2);
+	cr_assert_eq(plan.seccomp[0].len, 16);
+	cr_assert_eq(plan.seccomp[1].len, 8);
+
+	pipe_with(prog, 8, fd1, sizeof(fd1));
+	pipe_with(prog, 16, fd2, sizeof(fd2));
+	cr_assert_eq(parse("--seccomp", fd1, "--seccomp", fd2, "true"), SBX_CLI_RUN);
+	cr_assert_eq(plan.n_seccomp, 1, "the last --seccomp wins");
+	cr_assert_eq(plan.seccomp[0].len, 16);
+
+	pipe_with(prog, 12, fd1, sizeof(fd1));
+	cr_assert_eq(parse("--seccomp", fd1, "true"), SBX_CLI_ERROR);
+	cr_assert(strstr(err.msg, "does not hold a BPF program (12 bytes: need a multiple of 8, "
+				  "8 to 32768)") != NULL,
+		  "%s", err.msg);
+	pipe_with(prog, 0, fd1, sizeof(fd1));
+	cr_assert_eq(parse("--seccomp", fd1, "true"), SBX_CLI_ERROR, "an empty program");
+	pipe_with(prog, 8, fd1, sizeof(fd1));
+	pipe_with(prog, 8, fd2, sizeof(fd2));
+	expect_error(parse("--seccomp", fd1, "--add-seccomp-fd", fd2, "true"),
+		     "--seccomp cannot be combined with --add-seccomp-fd");
+}
+
+Test(cli, plumbing_fds)
+{
+	cr_assert_eq(parse("--info-fd", "1", "--json-status-fd", "2", "--sync-fd", "0",
+			   "--block-fd", "0", "--level-prefix", "true"),
+		     SBX_CLI_RUN);
+	sbx_set_level_prefix(false);
+	cr_assert_eq(plan.info_fd, 1);
+	cr_assert_eq(plan.json_status_fd, 2);
+	cr_assert_eq(plan.sync_fd, 0);
+	cr_assert_eq(plan.block_fd, 0);
+	cr_assert_eq(plan.userns_fd, -1);
+	cr_assert_eq(plan.n_keep_fds, 1, "--sync-fd survives --close-fds");
+	expect_error(parse("--info-fd", "x", "true"), "--info-fd: invalid fd 'x'");
+	expect_error(parse("--sync-fd", "4242", "true"), "--sync-fd: fd 4242 is not open");
+	expect_error(parse("--userns-block-fd", "0", "true"),
+		     "--userns-block-fd requires --unshare-user and --info-fd");
+}
+
+Test(cli, bind_fd_needs_a_file_or_directory)
+{
+	int p[2];
+	char fd[16];
+	int dfd = open("/", O_PATH | O_DIRECTORY);
+
+	snprintf(fd, sizeof(fd), "%d", dfd);
+	cr_assert_eq(parse("--ro-bind-fd", fd, "/host", "true"), SBX_CLI_RUN);
+	cr_assert_eq(plan.ops[0].kind, SBX_OP_BIND_FD);
+	cr_assert_eq(plan.ops[0].fd, dfd);
+	cr_assert_eq(plan.ops[0].flags, SBX_BIND_RO);
+	cr_assert_eq(pipe(p), 0);
+	snprintf(fd, sizeof(fd), "%d", p[0]);
+	cr_assert_eq(parse("--bind-fd", fd, "/x", "true"), SBX_CLI_ERROR);
+	cr_assert(strstr(err.msg, "is not a directory or a file") != NULL, "%s", err.msg);
+}
+
+Test(cli, overlays)
+{
+	cr_assert_eq(parse("--overlay-src", "/usr", "--overlay-src", "/etc", "--ro-overlay", "/o",
+			   "--overlay-src", "/usr", "--tmp-overlay", "/t", "--overlay-src", "/usr",
+			   "--overlay", "/tmp", "/var/tmp", "/r", "true"),
+		     SBX_CLI_RUN);
+	cr_assert_eq(plan.n_ops, 3);
+	cr_assert_eq(plan.ops[0].overlay, SBX_OVERLAY_RO);
+	cr_assert_eq(plan.ops[0].n_layers, 2);
+	cr_assert_str_eq(plan.ops[0].layers[0], "/usr");
+	cr_assert_str_eq(plan.ops[0].layers[1], "/etc");
+	cr_assert_eq(plan.ops[1].overlay, SBX_OVERLAY_TMP);
+	cr_assert_eq(plan.ops[1].n_layers, 1);
+	cr_assert_eq(plan.ops[2].overlay, SBX_OVERLAY_RW);
+	cr_assert_str_eq(plan.ops[2].upper, "/tmp");
+	cr_assert_str_eq(plan.ops[2].work, "/var/tmp");
+	cr_assert_str_eq(plan.ops[2].dest, "/r");
+
+	expect_error(parse("--tmp-overlay", "/t", "true"),
+		     "--tmp-overlay requires at least 1 --overlay-src");
+	expect_error(parse("--overlay-src", "/usr", "--ro-overlay", "/t", "true"),
+		     "--ro-overlay requires at least 2 --overlay-src");
+	expect_error(parse("--overlay-src", "/usr", "--dir", "/t", "true"),
+		     "--overlay-src must be followed by another --overlay-src or by --overlay, "
+		     "--tmp-overlay or --ro-overlay, not --dir");
+	expect_error(parse("--overlay-src", "/nonexistent-sbx", "--tmp-overlay", "/t", "true"),
+		     "--overlay-src: can't find /nonexistent-sbx: No such file or directory");
+}
+
+Test(cli, userns_options)
+{
+	cr_assert_eq(parse("--userns", "0", "--userns2", "1", "--uid", "3", "true"), SBX_CLI_RUN);
+	cr_assert_not(plan.unshare_user, "--userns: no new user namespace is implied");
+	cr_assert_eq(plan.userns_fd, 0);
+	cr_assert_eq(plan.userns2_fd, 1);
+	expect_error(parse("--userns", "0", "--unshare-user", "true"),
+		     "--userns is not compatible with --unshare-user");
+	expect_error(parse("--userns2", "0", "true"), "--userns2 requires --userns");
+	expect_error(parse_root("--disable-userns", "true"),
+		     "--disable-userns requires --unshare-user");
+	cr_assert_eq(parse("--disable-userns", "--assert-userns-disabled", "true"), SBX_CLI_RUN);
+	cr_assert(plan.disable_userns && plan.assert_userns_disabled);
+	expect_error(parse("--lock-file", "/l", "--unshare-pid", "--as-pid-1", "true"),
+		     "--lock-file is not compatible with --as-pid-1");
+}
