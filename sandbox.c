@@ -75,8 +75,8 @@ static int clone_flags(const struct sbx_plan *plan)
 	return flags;
 }
 
-/* Step 4: environment edits in command-line order, then PWD (bwrap). */
-static void apply_env(const struct sbx_plan *plan, const char *cwd)
+/* Step 4: environment edits in command-line order. */
+static void apply_env(const struct sbx_plan *plan)
 {
 	for (size_t i = 0; i < plan->n_env_ops; i++) {
 		const struct sbx_env_op *e = &plan->env_ops[i];
@@ -93,34 +93,28 @@ static void apply_env(const struct sbx_plan *plan, const char *cwd)
 			break;
 		}
 	}
-	setenv("PWD", cwd, 1);
 }
 
 /* bwrap's rule: --chdir, else the caller's cwd if it exists inside, else
- * $HOME (as the sandbox's environment has it), else /. */
-static const char *enter_cwd(const struct sbx_plan *plan, struct sbx_err *err)
+ * $HOME (as the sandbox's environment has it), else /. PWD follows. */
+static int enter_cwd(const struct sbx_plan *plan, struct sbx_err *err)
 {
-	const char *home;
+	const char *cwd = "/", *home = getenv("HOME");
 
 	if (plan->chdir_path) {
-		if (chdir(plan->chdir_path) < 0) {
-			sbx_fail_errno(err, "can't chdir to %s", plan->chdir_path);
-			return NULL;
-		}
-		return plan->chdir_path;
+		if (chdir(plan->chdir_path) < 0)
+			return sbx_fail_errno(err, "can't chdir to %s", plan->chdir_path);
+		cwd = plan->chdir_path;
+	} else if (plan->old_cwd && chdir(plan->old_cwd) == 0) {
+		cwd = plan->old_cwd;
+	} else if (home && chdir(home) == 0) {
+		cwd = home;
+	} else if (chdir("/") < 0) {
+		return sbx_fail_errno(err, "can't chdir to /");
 	}
-	if (plan->old_cwd && chdir(plan->old_cwd) == 0)
-		return plan->old_cwd;
-	home = getenv("HOME");
-	for (size_t i = 0; i < plan->n_env_ops; i++) {
-		const struct sbx_env_op *e = &plan->env_ops[i];
-
-		if (e->kind == SBX_ENV_CLEAR || (e->name && strcmp(e->name, "HOME") == 0))
-			home = e->kind == SBX_ENV_SET ? e->value : NULL;
-	}
-	if (home && chdir(home) == 0)
-		return home;
-	return "/";
+	/* setenv copies: cwd may be $HOME's own storage. */
+	setenv("PWD", cwd, 1);
+	return 0;
 }
 
 /* The fds options named for sbx's own use are not the command's. */
@@ -186,7 +180,7 @@ static int take_locks(const struct sbx_plan *plan, struct sbx_err *err)
 
 		if (fd < 0)
 			return sbx_fail_errno(err, "can't open lock file %s", plan->lock_files[i]);
-		if (SBX_RETRY(fcntl(fd, F_SETLKW, &lk)) < 0)
+		if (fcntl(fd, F_SETLK, &lk) < 0)
 			return sbx_fail_errno(err, "can't lock %s", plan->lock_files[i]);
 	}
 	return 0;
@@ -237,14 +231,12 @@ static void seal(struct sbx_run *run)
 {
 	const struct sbx_plan *plan = run->plan;
 	struct sbx_err err;
-	const char *cwd;
 
 	if (take_locks(plan, &err) < 0)
 		child_fail(&err);
-	cwd = enter_cwd(plan, &err);
-	if (cwd == NULL)
+	apply_env(plan);
+	if (enter_cwd(plan, &err) < 0)
 		child_fail(&err);
-	apply_env(plan, cwd);
 	if (plan->new_session && setsid() < 0) {
 		sbx_fail_errno(&err, "can't create a new session");
 		child_fail(&err);

@@ -1,0 +1,906 @@
+#!/usr/bin/env bash
+# Integration tests: run the real sandbox binary and check, from inside the
+# sandbox, what each option is supposed to do.
+#
+#   SBX=/path/to/sbx [SBX_SRCDIR=/path/to/src] tests/integration/run.sh
+#
+# SBX is required; SBX_SRCDIR (the source tree) is optional and only passed on:
+# the tests need nothing from it. Host tools used: bash, coreutils, procps,
+# util-linux (setpriv, script), and /usr/bin/python3, which the sandboxes see
+# through a read-only bind of /usr.
+#
+# The command line is bwrap's, so the suite also runs against bubblewrap
+# (SBX=/usr/bin/bwrap); asserts on the places where sbx differs from bwrap on
+# purpose are guarded by is_bwrap, and sbx-only tests are reported as skipped.
+#
+# As root the suite runs twice: an "unprivileged" pass as nobody (through
+# setpriv, with a fresh HOME and TMPDIR) and a "root" pass. As another user
+# only the unprivileged pass runs, and the missing root pass is reported.
+# SBX_IT_ONLY=REGEX runs only the tests whose name matches.
+#
+# Output: "ok - PASS/NAME", "not ok - PASS/NAME: reason" (followed by the
+# observed exit status and output), "skip - PASS/NAME: reason", then one line
+# "N passed, M failed" (", K skipped" appended when K > 0). Exit 1 if M > 0.
+
+# shellcheck disable=SC2016,SC2119,SC2120  # sandbox scripts in single quotes; expect_ok [WHAT]
+set -u
+export LC_ALL=C
+export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+umask 022
+
+die() { printf 'run.sh: %s\n' "$*" >&2; exit 2; }
+
+[ -n "${SBX:-}" ] || die "SBX must name the sandbox binary to test (e.g. SBX=./sbx)"
+case $SBX in
+*/*) [ "${SBX#/}" != "$SBX" ] || SBX=$PWD/$SBX ;;
+*) SBX=$(command -v -- "$SBX") || die "SBX: $SBX not found in PATH" ;;
+esac
+[ -x "$SBX" ] || die "SBX: $SBX is not executable"
+export SBX
+ME=$(basename -- "$SBX")  # prefix of every diagnostic
+PY=/usr/bin/python3       # the host's, visible inside through the /usr bind
+[ -x "$PY" ] || die "$PY is needed (on the host and, through /usr, in the sandbox)"
+
+case $(readlink -f -- "$0") in
+/*) SELF=$(readlink -f -- "$0") ;;
+*) die "can't locate this script" ;;
+esac
+
+# ---------------------------------------------------------------------------
+# Driver: runs the passes and prints the closing line.
+
+nobody_can() { # nobody_can TEST-FLAG PATH
+	setpriv --reuid=65534 --regid=65534 --clear-groups -- test "$1" "$2" 2>/dev/null
+}
+
+driver() {
+	local top passed=0 failed=0 skipped=0 p f s x
+	top=$(mktemp -d "${TMPDIR:-/tmp}/sbx-it.XXXXXX") || die "mktemp failed"
+	TOP=$top
+	trap 'rm -rf -- "$TOP"' EXIT
+	trap 'exit 130' INT TERM HUP
+	chmod 755 "$top"
+
+	if [ "$(id -u)" = 0 ]; then
+		local sbx=$SBX self=$SELF srcdir=${SBX_SRCDIR:-}
+		mkdir -p "$top/nobody/home" "$top/nobody/tmp" "$top/root/home" "$top/root/tmp"
+		chmod 755 "$top/nobody"
+		chown 65534:65534 "$top/nobody/home" "$top/nobody/tmp"
+		chmod 700 "$top/nobody/home" "$top/nobody/tmp" "$top/root/home" "$top/root/tmp"
+		: >"$top/counts.unprivileged"
+		: >"$top/counts.root"
+		chown 65534:65534 "$top/counts.unprivileged"
+		if ! nobody_can -x "$sbx"; then
+			mkdir -p "$top/bin" && chmod 755 "$top/bin"
+			cp -- "$SBX" "$top/bin/$ME" && chmod 755 "$top/bin/$ME" || die "can't copy $SBX"
+			sbx=$top/bin/$ME
+			echo "# $SBX is not executable by nobody: the unprivileged pass uses a copy, $sbx"
+		fi
+		if ! nobody_can -r "$self"; then
+			cp -- "$SELF" "$top/run.sh" && chmod 755 "$top/run.sh" || die "can't copy $SELF"
+			self=$top/run.sh
+		fi
+		if [ -n "$srcdir" ] && ! nobody_can -x "$srcdir"; then
+			echo "# SBX_SRCDIR=$srcdir is not readable by nobody: not passed to the unprivileged pass"
+			srcdir=
+		fi
+		echo "# pass unprivileged (uid 65534 through setpriv)"
+		(cd "$top/nobody/home" && setpriv --reuid=65534 --regid=65534 --clear-groups -- \
+			env -i PATH="$PATH" LC_ALL=C HOME="$top/nobody/home" TMPDIR="$top/nobody/tmp" \
+			USER=nobody LOGNAME=nobody SBX="$sbx" SBX_SRCDIR="$srcdir" \
+			SBX_IT_ONLY="${SBX_IT_ONLY:-}" SBX_IT_PASS=unprivileged \
+			SBX_IT_COUNTS="$top/counts.unprivileged" bash "$self")
+		echo "# pass root"
+		(cd "$top/root/home" && HOME=$top/root/home TMPDIR=$top/root/tmp SBX_IT_PASS=root \
+			SBX_IT_COUNTS="$top/counts.root" bash "$SELF")
+	else
+		mkdir -p "$top/user/home" "$top/user/tmp"
+		: >"$top/counts.unprivileged"
+		echo "# pass unprivileged (uid $(id -u))"
+		(cd "$top/user/home" && HOME=$top/user/home TMPDIR=$top/user/tmp \
+			SBX_IT_PASS=unprivileged SBX_IT_COUNTS="$top/counts.unprivileged" bash "$SELF")
+		echo "# pass root: NOT RUN (not running as root); it is counted as neither passed nor failed"
+	fi
+
+	for f in "$top"/counts.*; do
+		[ -s "$f" ] || { echo "# pass ${f##*.} did not finish"; failed=$((failed + 1)); continue; }
+		read -r p s x <"$f"
+		passed=$((passed + p)) skipped=$((skipped + s)) failed=$((failed + x))
+	done
+	if [ "$skipped" -gt 0 ]; then
+		echo "$passed passed, $failed failed, $skipped skipped"
+	else
+		echo "$passed passed, $failed failed"
+	fi
+	[ "$failed" -eq 0 ]
+}
+
+# ---------------------------------------------------------------------------
+# Harness (one pass).
+
+is_bwrap() { [ "$IS_BWRAP" = 1 ]; }
+is_root() { [ "$IS_ROOT" = 1 ]; }
+
+fail() { printf '%s\n' "$*" >"$W/.reason"; exit 1; }
+skip() { printf '%s\n' "$*" >"$W/.reason"; exit 77; }
+sbx_only() { ! is_bwrap || skip "sbx-only: $*"; }
+root_only() { is_root || skip "root pass only: $*"; }
+track() { local p; for p in "$@"; do echo "$p" >>"$W/.pids"; done; }
+on_cleanup() { printf '%s\n' "$*" >>"$W/.cleanup"; }
+
+# run ARGS...: run the sandbox binary (stdin /dev/null); sets RC, OUT, ERR.
+run() {
+	timeout 20 "$SBX" "$@" </dev/null >"$W/.out" 2>"$W/.err"
+	RC=$?
+	echo "$RC" >"$W/.rc"
+	OUT=$(cat "$W/.out")
+	ERR=$(cat "$W/.err")
+}
+runb() { run "${BASE[@]}" "$@"; }
+
+expect_rc() { [ "$RC" = "$1" ] || fail "${2:-exit status} $RC, expected $1"; }
+expect_ok() { expect_rc 0 "${1:-exit status}"; }
+expect_out() { [ "$OUT" = "$1" ] || fail "${2:-stdout} is not '$1'"; }
+expect_out_has() { grep -qxF -- "$1" <<<"$OUT" || fail "${2:-stdout} lacks the line '$1'"; }
+expect_err_has() { grep -qF -- "$1" <<<"$ERR" || fail "${2:-stderr} lacks '$1'"; }
+line() { sed -n "${1}p" <<<"$OUT"; }  # line N of OUT
+
+host_ns() { readlink "/proc/self/ns/$1"; }
+field() { awk -v k="$1:" '$1 == k { print $2 }' <<<"$OUT"; }  # "Key: value" of OUT
+bit() { (((16#$1 >> $2) & 1)); }                          # bit HEX N
+
+# A failed start: exit 1, one line of stderr "$ME: ...", and the command
+# (which would touch $W/ran) did not run.
+expect_refused() {
+	local n
+	expect_rc 1
+	n=$(wc -l <"$W/.err")
+	[ "$n" -eq 1 ] || fail "stderr has $n lines, expected 1"
+	case $ERR in "$ME: "?*) ;; *) fail "stderr does not start with '$ME: '" ;; esac
+	[ ! -e "$W/ran" ] || fail "the command ran"
+	case $OUT in *MARKER*) fail "the command ran (stdout has its marker)" ;; esac
+}
+# refuse ARGS...: BASE, a bind of $W, ARGS, then a marker command.
+refuse() {
+	runb --bind "$W" "$W" "$@" sh -c "touch '$W/ran'; echo MARKER"
+	expect_refused
+}
+
+wait_for() { # wait_for SECONDS COMMAND...: poll until COMMAND succeeds
+	local i n=$(($1 * 10))
+	shift
+	for ((i = 0; i < n; i++)); do
+		"$@" && return 0
+		sleep 0.1
+	done
+	return 1
+}
+alive() { # alive PID: exists and is not a zombie
+	local st
+	st=$(awk '{ print $3 }' "/proc/$1/stat" 2>/dev/null) || return 1
+	[ -n "$st" ] && [ "$st" != Z ]
+}
+none_alive() { local p; for p in "$@"; do ! alive "$p" || return 1; done; }
+pids_of() { pgrep -f -x -- "$1"; }  # exact command line match
+have_pids() { [ -n "$(pids_of "$1")" ]; }
+
+# Kill the processes a test recorded (by pid) and run its cleanup commands.
+test_cleanup() { # test_cleanup DIR
+	local p f
+	if [ -f "$1/.pids" ]; then
+		while read -r p; do kill -9 "$p" 2>/dev/null; done <"$1/.pids"
+		rm -f -- "$1/.pids"
+	fi
+	if [ -f "$1/.cleanup" ]; then
+		while read -r f; do eval "$f" >/dev/null 2>&1; done <"$1/.cleanup"
+		rm -f -- "$1/.cleanup"
+	fi
+}
+
+pass_cleanup() {
+	local d
+	for d in "$PASS_TMP"/*/; do [ -d "$d" ] && test_cleanup "${d%/}"; done
+	rm -rf -- "$PASS_TMP"
+}
+
+run_test() {
+	local name=$1 rc reason
+	W=$(mktemp -d "$PASS_TMP/$name.XXXXXX") || { echo "not ok - $PASS/$name: mktemp failed"; FAILED=$((FAILED + 1)); return; }
+	(cd "$W" && "t_$name") >"$W/.log" 2>&1
+	rc=$?
+	test_cleanup "$W"
+	reason=$(cat "$W/.reason" 2>/dev/null)
+	case $rc in
+	0)
+		echo "ok - $PASS/$name"
+		PASSED=$((PASSED + 1))
+		;;
+	77)
+		echo "skip - $PASS/$name: $reason"
+		SKIPPED=$((SKIPPED + 1))
+		;;
+	*)
+		echo "not ok - $PASS/$name: ${reason:-exit status $rc}"
+		{
+			[ -f "$W/.rc" ] && echo "last sandbox run: exit $(cat "$W/.rc")"
+			[ -s "$W/.out" ] && { echo "stdout:"; head -n 30 "$W/.out"; }
+			[ -s "$W/.err" ] && { echo "stderr:"; head -n 30 "$W/.err"; }
+			[ -s "$W/.log" ] && { echo "test output:"; head -n 30 "$W/.log"; }
+		} | sed 's/^/#   /'
+		FAILED=$((FAILED + 1))
+		;;
+	esac
+	rm -rf -- "$W" 2>/dev/null || { chmod -R u+rwX -- "$W" 2>/dev/null; rm -rf -- "$W"; }
+}
+
+run_pass() {
+	PASS=$1 PASSED=0 FAILED=0 SKIPPED=0
+	IS_ROOT=0
+	[ "$(id -u)" = 0 ] && IS_ROOT=1
+	IS_BWRAP=0
+	case $("$SBX" --version 2>/dev/null) in bubblewrap*) IS_BWRAP=1 ;; esac
+	BASE=(--ro-bind /usr /usr --symlink usr/bin /bin --symlink usr/lib /lib)
+	[ -e /lib64 ] && BASE+=(--symlink usr/lib64 /lib64)
+	BASE+=(--proc /proc --dev /dev)
+	HOST_UID=$(id -u) HOST_GID=$(id -g)
+	PASS_TMP=$(mktemp -d "${TMPDIR:-/tmp}/sbx-it-$PASS.XXXXXX") || die "mktemp failed"
+	trap pass_cleanup EXIT
+	trap 'exit 130' INT TERM HUP
+	local t
+	# tests run in the order they are defined below
+	for t in $(sed -n 's/^t_\([a-z0-9_]*\)() {.*/\1/p' "$SELF"); do
+		[ -z "${SBX_IT_ONLY:-}" ] || [[ $t =~ $SBX_IT_ONLY ]] || continue
+		run_test "$t"
+	done
+	echo "# $PASS: $PASSED passed, $FAILED failed, $SKIPPED skipped"
+	[ -z "${SBX_IT_COUNTS:-}" ] || echo "$PASSED $SKIPPED $FAILED" >"$SBX_IT_COUNTS"
+}
+
+# ---------------------------------------------------------------------------
+# Tests. Each runs in a subshell in its own directory $W (removed afterwards).
+
+# The pass is what it says it is: otherwise every result below is meaningless.
+t_pass_identity() {
+	local eff
+	eff=$(awk '$1 == "CapEff:" { print $2 }' /proc/self/status)
+	if [ "$PASS" = unprivileged ]; then
+		[ "$HOST_UID" != 0 ] || fail "the unprivileged pass runs as uid 0"
+		[ $((16#$eff)) -eq 0 ] || fail "the unprivileged pass has capabilities $eff"
+	else
+		[ "$HOST_UID" = 0 ] || fail "the root pass runs as uid $HOST_UID"
+	fi
+}
+
+## Namespaces
+
+t_unshare_all() {
+	local ns
+	runb --unshare-all sh -c 'for n in pid net ipc uts cgroup; do echo "$n $(readlink /proc/self/ns/$n)"; done'
+	expect_ok
+	for ns in pid net ipc uts; do
+		local in
+		in=$(awk -v n="$ns" '$1 == n { print $2 }' <<<"$OUT")
+		[ -n "$in" ] || fail "no $ns namespace inside"
+		[ "$in" != "$(host_ns "$ns")" ] || fail "$ns namespace is the host's ($in)"
+	done
+	if [ -e /proc/self/ns/cgroup ]; then
+		[ "$(awk '$1 == "cgroup" { print $2 }' <<<"$OUT")" != "$(host_ns cgroup)" ] ||
+			fail "cgroup namespace is the host's (--unshare-all implies --unshare-cgroup-try)"
+	fi
+	runb --unshare-all cat /proc/net/dev
+	expect_ok
+	[ "$(tail -n +3 <<<"$OUT" | awk -F: '{ gsub(/ /, "", $1); print $1 }')" = lo ] ||
+		fail "--unshare-all: network interfaces other than lo"
+}
+
+t_share_net() {
+	runb --unshare-all --share-net sh -c 'readlink /proc/self/ns/net; readlink /proc/self/ns/ipc'
+	expect_ok
+	[ "$(line 1)" = "$(host_ns net)" ] || fail "net namespace is not the host's"
+	[ "$(line 2)" != "$(host_ns ipc)" ] || fail "ipc namespace is the host's (--unshare-all lost)"
+}
+
+t_unshare_user() {
+	runb --unshare-user sh -c 'readlink /proc/self/ns/user; id -u; id -g; cat /proc/self/uid_map; echo --; cat /proc/self/gid_map'
+	expect_ok
+	[ "$(line 1)" != "$(host_ns user)" ] || fail "user namespace is the host's"
+	[ "$(line 2)" = "$HOST_UID" ] || fail "uid inside is not the caller's ($HOST_UID)"
+	[ "$(line 3)" = "$HOST_GID" ] || fail "gid inside is not the caller's ($HOST_GID)"
+	local umap gmap
+	umap=$(sed -n '4,/^--$/p' <<<"$OUT" | grep -v '^--$')
+	gmap=$(sed -n '/^--$/,$p' <<<"$OUT" | grep -v '^--$')
+	[ "$(wc -l <<<"$umap")" -eq 1 ] || fail "uid_map has more than one line"
+	[ "$(wc -l <<<"$gmap")" -eq 1 ] || fail "gid_map has more than one line"
+	[ "$(awk '{ print $1 " " $3 }' <<<"$umap")" = "$HOST_UID 1" ] || fail "uid_map is not '$HOST_UID <outside> 1'"
+	[ "$(awk '{ print $1 " " $3 }' <<<"$gmap")" = "$HOST_GID 1" ] || fail "gid_map is not '$HOST_GID <outside> 1'"
+}
+
+t_unshare_user_try() {
+	local possible=1
+	[ -e /proc/self/ns/user ] || possible=0
+	[ "$(cat /proc/sys/user/max_user_namespaces 2>/dev/null || echo 1)" != 0 ] || possible=0
+	runb --unshare-user-try sh -c 'readlink /proc/self/ns/user; cat /proc/self/uid_map | wc -l; id -u'
+	expect_ok
+	if [ $possible = 1 ]; then
+		[ "$(line 1)" != "$(host_ns user)" ] || fail "no new user namespace although one is possible"
+		[ "$(line 2)" = 1 ] || fail "uid_map has $(line 2) lines"
+	fi
+	[ "$(line 3)" = "$HOST_UID" ] || fail "uid inside is not $HOST_UID"
+}
+
+t_unshare_ipc() {
+	runb sh -c 'readlink /proc/self/ns/ipc'
+	expect_ok
+	[ "$OUT" = "$(host_ns ipc)" ] || fail "without --unshare-ipc the ipc namespace is not the host's"
+	runb --unshare-ipc sh -c 'readlink /proc/self/ns/ipc'
+	expect_ok
+	[ -n "$OUT" ] && [ "$OUT" != "$(host_ns ipc)" ] || fail "--unshare-ipc: ipc namespace is the host's"
+}
+
+t_unshare_pid() {
+	runb --unshare-pid sh -c 'echo $$; readlink /proc/self/ns/pid; ls /proc | grep -c "^[0-9][0-9]*$"'
+	expect_ok
+	[ "$(line 1)" = 2 ] || fail "the command's pid is $(line 1), expected 2 (pid 1 is the reaper)"
+	[ "$(line 2)" != "$(host_ns pid)" ] || fail "pid namespace is the host's"
+	[ "$(line 3)" -le 4 ] || fail "$(line 3) processes visible in /proc"
+}
+
+t_as_pid_1() {
+	runb --unshare-pid --as-pid-1 sh -c 'echo $$; ls /proc | grep -c "^[0-9][0-9]*$"'
+	expect_ok
+	[ "$(line 1)" = 1 ] || fail "the command's pid is $(line 1), expected 1"
+	[ "$(line 2)" -le 3 ] || fail "$(line 2) processes visible in /proc"
+}
+
+t_unshare_net() {
+	runb --unshare-net sh -c 'readlink /proc/self/ns/net; tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d " "; '"$PY"' -c "
+import fcntl, socket, struct
+s = socket.socket(); s.bind((\"127.0.0.1\", 0)); s.listen(1)
+c = socket.create_connection(s.getsockname(), timeout=5); a, _ = s.accept()
+c.sendall(b\"ping\"); print(a.recv(4).decode())
+r = fcntl.ioctl(s.fileno(), 0x8913, struct.pack(\"16sh14x\", b\"lo\", 0))  # SIOCGIFFLAGS
+print(\"lo up\" if struct.unpack(\"16sh14x\", r)[1] & 1 else \"lo down\")
+"'
+	expect_ok
+	[ "$(line 1)" != "$(host_ns net)" ] || fail "net namespace is the host's"
+	[ "$(line 2)" = lo ] && [ "$(line 3)" = ping ] || fail "interfaces other than lo, or loopback traffic failed"
+	expect_out_has "lo up"
+}
+
+t_unshare_uts_hostname() {
+	local before
+	before=$(uname -n)
+	runb --unshare-uts --hostname sbx-it-host sh -c 'uname -n; readlink /proc/self/ns/uts'
+	expect_ok
+	[ "$(line 1)" = sbx-it-host ] || fail "hostname inside is '$(line 1)'"
+	[ "$(line 2)" != "$(host_ns uts)" ] || fail "uts namespace is the host's"
+	[ "$(uname -n)" = "$before" ] || fail "the host's hostname changed"
+	runb --unshare-uts uname -n
+	expect_ok
+	expect_out "$before" "--unshare-uts without --hostname: hostname"
+}
+
+t_unshare_cgroup() {
+	[ -e /proc/self/ns/cgroup ] || fail "the kernel has no cgroup namespaces"
+	runb --unshare-cgroup readlink /proc/self/ns/cgroup
+	expect_ok
+	[ -n "$OUT" ] && [ "$OUT" != "$(host_ns cgroup)" ] || fail "cgroup namespace is the host's"
+	runb --unshare-cgroup-try readlink /proc/self/ns/cgroup
+	expect_ok
+	[ -n "$OUT" ] && [ "$OUT" != "$(host_ns cgroup)" ] || fail "--unshare-cgroup-try: cgroup namespace is the host's"
+	runb readlink /proc/self/ns/cgroup
+	expect_ok
+	expect_out "$(host_ns cgroup)" "without --unshare-cgroup: cgroup namespace"
+}
+
+t_uid_gid() {
+	runb --unshare-user --uid 1234 --gid 5678 sh -c 'id -u; id -g; cat /proc/self/uid_map; cat /proc/self/gid_map'
+	expect_ok
+	[ "$(line 1)" = 1234 ] && [ "$(line 2)" = 5678 ] || fail "id -u/-g inside is not 1234/5678"
+	[ "$(awk 'NR == 3 { print $1 }' <<<"$OUT")" = 1234 ] || fail "uid_map does not map 1234"
+	[ "$(awk 'NR == 4 { print $1 }' <<<"$OUT")" = 5678 ] || fail "gid_map does not map 5678"
+	[ "$(wc -l <<<"$OUT")" -eq 4 ] || fail "uid_map/gid_map have more than one line each"
+	if is_root; then
+		# no user namespace as root unless asked for: --uid is an error
+		refuse --uid 5
+		expect_err_has "--uid"
+	else
+		runb --uid 4321 id -u # a user namespace is implied
+		expect_ok
+		expect_out 4321
+	fi
+}
+
+## Filesystem
+
+t_bind() {
+	mkdir d && echo host >d/in
+	runb --bind "$W/d" /mnt sh -c 'cat /mnt/in; echo sandbox >/mnt/out'
+	expect_ok
+	expect_out host "host file read inside"
+	[ "$(cat d/out 2>/dev/null)" = sandbox ] || fail "file written inside is not on the host"
+}
+
+t_bind_try() {
+	mkdir d && echo x >d/f
+	runb --bind-try "$W/missing" /m1 --bind-try "$W/d" /m2 sh -c 'test -e /m1 && echo m1 exists; cat /m2/f; echo y >/m2/g'
+	expect_ok
+	expect_out x
+	[ "$(cat d/g 2>/dev/null)" = y ] || fail "--bind-try of an existing source is not writable through"
+}
+
+t_dev_bind() {
+	runb --dev-bind /dev /hostdev --bind /dev /nodev sh -c '
+		echo x >/hostdev/null && echo null-ok
+		head -c 4 /hostdev/zero | od -An -tx1 | tr -d " "
+		echo x >/nodev/null 2>/dev/null || echo nodev-refused'
+	expect_ok
+	expect_out "$(printf 'null-ok\n00000000\nnodev-refused')"
+}
+
+t_dev_bind_try() {
+	runb --dev-bind-try "$W/missing" /m --dev-bind-try /dev /hostdev sh -c '
+		test -e /m && echo m exists
+		echo x >/hostdev/null && echo null-ok'
+	expect_ok
+	expect_out null-ok
+}
+
+# writes $1 inside (a python snippet's result line): "EROFS" if refused so
+write_probe() {
+	echo "import errno, sys
+for p in sys.argv[1:]:
+    try:
+        open(p, 'w').close(); print(p, 'written')
+    except OSError as e:
+        print(p, errno.errorcode.get(e.errno, e.errno))"
+}
+
+t_ro_bind() {
+	mkdir d && echo host >d/f
+	runb --ro-bind "$W/d" /ro "$PY" -c "$(write_probe)" /ro/f /ro/new
+	expect_ok
+	expect_out "$(printf '/ro/f EROFS\n/ro/new EROFS')"
+	[ "$(cat d/f)" = host ] && [ ! -e d/new ] || fail "host files changed"
+}
+
+# A mount below the source of --ro-bind is read-only too (recursive).
+# /dev/shm is a writable tmpfs mounted under /dev on most hosts.
+t_ro_bind_submount_devshm() {
+	[ "$(stat -c %d /dev)" != "$(stat -c %d /dev/shm)" ] || skip "/dev/shm is not a mount point on this host"
+	[ -w /dev/shm ] || skip "/dev/shm is not writable by uid $HOST_UID"
+	runb --ro-bind /dev /hostdev "$PY" -c "$(write_probe)" "/hostdev/shm/sbx-it-$$"
+	expect_ok
+	expect_out "/hostdev/shm/sbx-it-$$ EROFS"
+	[ ! -e "/dev/shm/sbx-it-$$" ] || { rm -f "/dev/shm/sbx-it-$$"; fail "file created in the host's /dev/shm"; }
+}
+
+t_ro_bind_submount_tmpfs() {
+	root_only "mounting a tmpfs on the host needs root"
+	mkdir -p src/sub
+	mount -t tmpfs -o size=1m sbx-it "$W/src/sub" || fail "can't mount a tmpfs on the host"
+	on_cleanup "umount -l '$W/src/sub'"
+	echo host >src/sub/f
+	runb --ro-bind "$W/src" /ro "$PY" -c "$(write_probe)" /ro/sub/f /ro/sub/new /ro/new
+	expect_ok
+	expect_out "$(printf '/ro/sub/f EROFS\n/ro/sub/new EROFS\n/ro/new EROFS')"
+}
+
+t_ro_bind_try() {
+	mkdir d
+	runb --ro-bind-try "$W/missing" /m1 --ro-bind-try "$W/d" /m2 sh -c "test -e /m1 && echo m1 exists; $PY -c \"\$1\" /m2/new" sh "$(write_probe)"
+	expect_ok
+	expect_out "/m2/new EROFS"
+}
+
+t_remount_ro() {
+	mkdir d
+	runb --tmpfs /t --dir /t/sub --bind "$W/d" /w --remount-ro /t --remount-ro /w "$PY" -c "$(write_probe)" /t/f /t/sub/f /w/f
+	expect_ok
+	expect_out "$(printf '/t/f EROFS\n/t/sub/f EROFS\n/w/f EROFS')"
+	runb --tmpfs /t "$PY" -c "$(write_probe)" /t/f
+	expect_out "/t/f written" "without --remount-ro"
+}
+
+t_proc() {
+	runb --unshare-pid sh -c 'test -d /proc/self && readlink /proc/self; test -r /proc/1/status && echo pid1; grep -c "^proc /proc proc" /proc/self/mounts'
+	expect_ok
+	[ "$(line 3)" -ge 1 ] || fail "no procfs at /proc"
+	expect_out_has pid1
+	# /proc/self is the reader: a pid, not the host's
+	[[ $(line 1) =~ ^[0-9]+$ ]] && [ "$(line 1)" -le 5 ] || fail "/proc/self is '$(line 1)'"
+	runb --proc /p2 sh -c 'test -d /p2/self && echo self'
+	expect_ok
+	expect_out self "--proc on another path"
+}
+
+t_proc_sys_readonly() {
+	if is_root && is_bwrap; then
+		skip "sbx-only as root: bwrap's access(W_OK) check skips /proc/sys (its root dir always says EACCES), leaving it writable by root"
+	fi
+	runb sh -c 'test -w /proc/sys/kernel/hostname && echo writable || echo not-writable; '"$PY"' -c "import os; print(os.access(\"/proc/sys/kernel/hostname\", os.W_OK)); print(bool(os.statvfs(\"/proc/sys\").f_flag & os.ST_RDONLY))"'
+	expect_ok
+	[ "$(line 1)" = not-writable ] || fail "/proc/sys/kernel/hostname is writable (test -w)"
+	[ "$(line 2)" = False ] || fail "/proc/sys/kernel/hostname is writable (access)"
+	if is_root; then
+		[ "$(line 3)" = True ] || fail "/proc/sys is not on a read-only mount as root"
+	fi
+}
+
+t_dev() {
+	runb sh -c '
+		for f in null zero full random urandom tty; do stat -c "%n %F %t:%T" /dev/$f; done
+		for f in stdin stdout stderr fd; do echo "/dev/$f -> $(readlink /dev/$f)"; done
+		test -c /dev/ptmx || test "$(readlink /dev/ptmx)" = pts/ptmx && echo ptmx-ok
+		test -d /dev/pts && grep -q "^devpts /dev/pts devpts" /proc/self/mounts && echo pts-ok
+		test -d /dev/shm && echo shm-ok
+		echo x >/dev/full 2>/dev/null || echo full-ENOSPC
+		head -c 2 /dev/urandom | wc -c
+		'"$PY"' -c "import os, pty; m, s = pty.openpty(); os.write(m, b\"hi\\n\"); print(os.ttyname(s).rstrip(\"0123456789\"), os.read(s, 3))"'
+	expect_ok
+	expect_out "/dev/null character special file 1:3
+/dev/zero character special file 1:5
+/dev/full character special file 1:7
+/dev/random character special file 1:8
+/dev/urandom character special file 1:9
+/dev/tty character special file 5:0
+/dev/stdin -> /proc/self/fd/0
+/dev/stdout -> /proc/self/fd/1
+/dev/stderr -> /proc/self/fd/2
+/dev/fd -> /proc/self/fd
+ptmx-ok
+pts-ok
+shm-ok
+full-ENOSPC
+2
+/dev/pts/ b'hi\n'"
+}
+
+# A terminal: script(1) gives the sandbox one. --dev binds it as /dev/console,
+# /dev/tty opens it (the controlling terminal) unless --new-session.
+t_tty() {
+	command -v script >/dev/null || skip "no tty available: script(1) is not installed"
+	local probe='stat -L -c "%t:%T" /proc/self/fd/0 /dev/console; sh -c "exec 3</dev/tty" 2>/dev/null && echo ctty || echo no-ctty'
+	printf '#!/bin/sh\nexec timeout 20 "$SBX" "$@"\n' >"$W/sbx.sh"
+	chmod 755 "$W/sbx.sh"
+	local q
+	q=$(printf '%q ' "$W/sbx.sh" "${BASE[@]}" sh -c "$probe")
+	SHELL=/bin/bash timeout 30 script -qec "$q" /dev/null </dev/null >"$W/.out" 2>"$W/.err"
+	RC=$?
+	OUT=$(tr -d '\r' <"$W/.out")
+	expect_ok
+	[ "$(line 1)" = "$(line 2)" ] && [ "$(line 3)" = ctty ] ||
+		fail "with a terminal: /dev/console is not the terminal (lines 1-2), or /dev/tty does not open"
+	q=$(printf '%q ' "$W/sbx.sh" "${BASE[@]}" --new-session sh -c "$probe")
+	SHELL=/bin/bash timeout 30 script -qec "$q" /dev/null </dev/null >"$W/.out" 2>"$W/.err"
+	RC=$?
+	OUT=$(tr -d '\r' <"$W/.out")
+	expect_ok
+	[ "$(line 3)" = no-ctty ] || fail "--new-session: /dev/tty still opens (the terminal is still controlling)"
+	runb sh -c 'test -e /dev/console && echo console || echo none'
+	expect_out none "without a terminal, /dev/console"
+}
+
+t_tmpfs() {
+	(
+		umask 077
+		runb --tmpfs /t --size 1048576 --tmpfs /s --perms 0700 --tmpfs /p sh -c '
+			echo x >/t/f && cat /t/f
+			stat -c %a /t /p
+			echo $(( $(stat -f -c "%b * %S" /s) ))
+			grep -c "^tmpfs /t tmpfs" /proc/self/mounts'
+		expect_ok
+		expect_out "$(printf 'x\n755\n700\n1048576\n1')"
+	) || exit
+}
+
+t_mqueue() {
+	# (no awk inside: /usr/bin/awk is a link to /etc/alternatives on Debian)
+	runb --unshare-ipc --mqueue /mq sed -n 's|^[^ ]* /mq \([^ ]*\) .*|\1|p' /proc/self/mounts
+	expect_ok
+	expect_out mqueue "filesystem type at /mq"
+}
+
+t_dir() {
+	(
+		umask 077
+		runb --dir /d1 --perms 0711 --dir /d2 --dir /d1/sub --perms 0700 --dir /usr stat -c '%a %F %n' /d1 /d2 /d1/sub /usr
+		expect_ok
+		expect_out "$(printf '755 directory /d1\n711 directory /d2\n755 directory /d1/sub\n755 directory /usr')"
+	) || exit
+}
+
+t_symlink() {
+	runb --symlink /no/such/target /l1 --symlink ../usr /l2 --dir /d --symlink rel /d/l3 sh -c 'readlink /l1 /l2 /d/l3; ls /l2/bin/sh'
+	expect_ok
+	expect_out "$(printf '/no/such/target\n../usr\nrel\n/l2/bin/sh')"
+}
+
+t_chmod() {
+	mkdir d && chmod 755 d && touch d/f && chmod 644 d/f
+	runb --dir /x --chmod 0700 /x --tmpfs /t --chmod 1777 /t --bind "$W/d" /b --chmod 0600 /b/f stat -c '%a %n' /x /t /b/f
+	expect_ok
+	expect_out "$(printf '700 /x\n1777 /t\n600 /b/f')"
+	[ "$(stat -c %a d/f)" = 600 ] || fail "--chmod through a bind did not change the host file"
+}
+
+## Process
+
+t_chdir() {
+	runb --chdir /usr/bin sh -c 'pwd; echo "$PWD"'
+	expect_ok
+	expect_out "$(printf '/usr/bin\n/usr/bin')"
+}
+
+t_default_cwd() {
+	mkdir -p a home x
+	(cd a && HOME=$W/home runb --bind "$W/a" "$W/a" --bind "$W/home" "$W/home" pwd)
+	[ "$(cat .out)" = "$W/a" ] || fail "cwd visible inside: pwd is '$(cat .out)', expected $W/a"
+	(cd x && HOME=$W/home runb --bind "$W/home" "$W/home" pwd)
+	[ "$(cat .out)" = "$W/home" ] || fail "cwd hidden, HOME visible: pwd is '$(cat .out)', expected $W/home"
+	(cd x && HOME=$W/nohome runb pwd)
+	[ "$(cat .out)" = / ] || fail "cwd and HOME hidden: pwd is '$(cat .out)', expected /"
+	RC=0
+}
+
+t_env() {
+	export SBX_IT_KEEP=kept SBX_IT_DROP=dropped
+	runb --setenv SBX_IT_SET 'a b=c' --unsetenv SBX_IT_DROP --setenv SBX_IT_KEEP overridden sh -c 'echo "$SBX_IT_SET|${SBX_IT_DROP-unset}|$SBX_IT_KEEP"'
+	expect_ok
+	expect_out "a b=c|unset|overridden"
+	runb sh -c 'echo "$SBX_IT_KEEP|$SBX_IT_DROP"'
+	expect_out "kept|dropped" "environment passed through"
+}
+
+t_clearenv_order() {
+	export SBX_IT_X=1
+	runb --setenv A 1 --clearenv --setenv B 2 /usr/bin/env
+	expect_ok
+	local names
+	names=$(sed 's/=.*//' <<<"$OUT" | sort | tr '\n' ' ')
+	[ "$names" = "B PWD " ] || fail "variables after --clearenv are '$names', expected 'B PWD '"
+	expect_out_has B=2
+	runb --clearenv --setenv B 2 --unsetenv B /usr/bin/env
+	[ "$(sed 's/=.*//' <<<"$OUT" | tr '\n' ' ')" = "PWD " ] || fail "--unsetenv after --setenv did not unset"
+}
+
+t_argv0() {
+	if is_bwrap && ! "$SBX" --help 2>&1 | grep -q -- --argv0; then
+		skip "this bwrap lacks --argv0 (added in bwrap 0.9)"
+	fi
+	runb --argv0 sbx-it-name "$PY" -c 'import sys; print(open("/proc/self/cmdline", "rb").read().split(b"\0")[0].decode()); print(sys.executable)'
+	expect_ok
+	expect_out_has sbx-it-name
+}
+
+t_new_session() {
+	local outer
+	outer=$("$PY" -c 'import os; print(os.getsid(0))')
+	runb "$PY" -c 'import os; print(os.getsid(0))'
+	expect_ok
+	expect_out "$outer" "without --new-session, the session id"
+	runb --new-session "$PY" -c 'import os; print(os.getsid(0), os.getpid())'
+	expect_ok
+	local sid pid
+	read -r sid pid <<<"$OUT"
+	[ "$sid" = "$pid" ] || fail "--new-session: session id $sid is not the command's pid $pid"
+	[ "$sid" != "$outer" ] || fail "--new-session: session id is the caller's"
+}
+
+t_die_with_parent() {
+	local tag=$$$RANDOM t1 t2 kids p
+	# with the option: killing the sandbox's parent kills the command
+	timeout 20 "$SBX" "${BASE[@]}" --die-with-parent sleep "19.1$tag" </dev/null >/dev/null 2>&1 &
+	t1=$!
+	track "$t1"
+	wait_for 10 have_pids "sleep 19.1$tag" || fail "the sandboxed sleep never started"
+	kids=$(pgrep -P "$t1")
+	p=$(pids_of "sleep 19.1$tag")
+	track $kids $p
+	kill -9 "$t1"
+	wait_for 5 none_alive $p $kids || fail "the command survived its sandbox's parent by 5 seconds"
+	# without it (the control): the command survives its sandbox's parent
+	timeout 20 "$SBX" "${BASE[@]}" sleep "19.2$tag" </dev/null >/dev/null 2>&1 &
+	t2=$!
+	track "$t2"
+	wait_for 10 have_pids "sleep 19.2$tag" || fail "the control's sleep never started"
+	kids=$(pgrep -P "$t2")
+	p=$(pids_of "sleep 19.2$tag")
+	track $kids $p
+	kill -9 "$t2"
+	sleep 1
+	alive $p || fail "control: the command died with its sandbox's parent without --die-with-parent"
+}
+
+t_signal_forwarding() {
+	sbx_only "bwrap does not forward signals to the command"
+	local t s rc
+	timeout 20 "$SBX" "${BASE[@]}" sh -c 'trap "echo got; exit 3" TERM; echo ready; while :; do sleep 0.1; done' \
+		</dev/null >"$W/.out" 2>"$W/.err" &
+	t=$!
+	track "$t"
+	wait_for 10 grep -q ready "$W/.out" || fail "the sandboxed shell never started"
+	s=$(pgrep -P "$t")
+	track $s
+	[ -n "$s" ] || fail "can't find the sandbox process"
+	kill -TERM $s
+	wait "$t"
+	RC=$?
+	echo "$RC" >"$W/.rc"
+	OUT=$(cat "$W/.out")
+	expect_rc 3 "exit status after SIGTERM to $ME"
+	expect_out "$(printf 'ready\ngot')"
+}
+
+t_exit_status() {
+	runb sh -c 'echo out; exit 7'
+	expect_rc 7
+	expect_out out
+	runb sh -c 'kill -TERM $$'
+	expect_rc 143 "exit status of a command killed by SIGTERM"
+	runb --unshare-pid sh -c 'kill -KILL $$'
+	expect_rc 137 "exit status of a command killed by SIGKILL (pid namespace)"
+	runb /no/such/command
+	[ "$RC" -ne 0 ] || fail "a missing command exited 0"
+	case $ERR in "$ME: "*) ;; *) fail "a missing command's error does not start with '$ME: '" ;; esac
+}
+
+caps_of_command() { runb "$@" grep -E "^(Cap|NoNewPrivs)" /proc/self/status; expect_ok; }
+
+t_caps_default() {
+	caps_of_command
+	[ "$(field NoNewPrivs)" = 1 ] || fail "NoNewPrivs is not 1"
+	if ! is_root || ! is_bwrap; then # bwrap keeps root's capabilities; sbx drops them all
+		local k
+		for k in CapInh CapPrm CapEff CapBnd CapAmb; do
+			[ $((16#$(field $k))) -eq 0 ] || fail "$k is $(field $k), expected 0"
+		done
+	fi
+}
+
+t_cap_add() {
+	local eff
+	caps_of_command --cap-add CAP_NET_ADMIN
+	eff=$(field CapEff)
+	bit "$eff" 12 || fail "--cap-add CAP_NET_ADMIN: CapEff $eff lacks bit 12"
+	if ! is_root || ! is_bwrap; then
+		[ $((16#$eff)) -eq $((1 << 12)) ] || fail "--cap-add CAP_NET_ADMIN: CapEff $eff has more than bit 12"
+	fi
+	[ "$(field NoNewPrivs)" = 1 ] || fail "NoNewPrivs is not 1"
+	caps_of_command --unshare-user --cap-add CAP_SYS_ADMIN
+	eff=$(field CapEff)
+	bit "$eff" 21 || fail "--unshare-user --cap-add CAP_SYS_ADMIN: CapEff $eff lacks bit 21"
+	bit "$(field CapBnd)" 21 || fail "--cap-add CAP_SYS_ADMIN: CapBnd lacks bit 21"
+	# the capability is real (and not a syscall the default seccomp profile
+	# filters): CAP_DAC_OVERRIDE reads the command's own mode-000 file
+	local probe='import os
+open("/t/f", "w").write("read"); os.chmod("/t/f", 0)
+try: print(open("/t/f").read())
+except PermissionError: print("EACCES")'
+	runb --tmpfs /t --cap-add CAP_DAC_OVERRIDE "$PY" -c "$probe"
+	expect_ok
+	expect_out read "--cap-add CAP_DAC_OVERRIDE: reading a mode-000 file"
+	if ! is_root || ! is_bwrap; then
+		runb --tmpfs /t "$PY" -c "$probe"
+		expect_ok
+		expect_out EACCES "without --cap-add: reading a mode-000 file"
+	fi
+}
+
+t_cap_drop() {
+	local eff
+	caps_of_command --cap-add ALL --cap-drop CAP_SYS_ADMIN
+	eff=$(field CapEff)
+	bit "$eff" 12 || fail "--cap-add ALL: CapEff $eff lacks bit 12"
+	if ! is_root || ! is_bwrap; then # bwrap 0.8 as root keeps CAP_SYS_ADMIN here
+		! bit "$eff" 21 || fail "--cap-add ALL --cap-drop CAP_SYS_ADMIN: CapEff $eff has bit 21"
+		! bit "$(field CapBnd)" 21 || fail "--cap-drop CAP_SYS_ADMIN: CapBnd $(field CapBnd) has bit 21"
+	fi
+	caps_of_command --cap-drop CAP_SYS_ADMIN
+	! bit "$(field CapEff)" 21 || fail "--cap-drop CAP_SYS_ADMIN: CapEff $(field CapEff) has bit 21"
+	caps_of_command --cap-drop ALL --cap-add CAP_NET_ADMIN
+	eff=$(field CapEff)
+	[ $((16#$eff)) -eq $((1 << 12)) ] || fail "--cap-drop ALL --cap-add CAP_NET_ADMIN: CapEff $eff"
+	caps_of_command --cap-add CAP_NET_ADMIN --cap-drop ALL
+	eff=$(field CapEff)
+	[ $((16#$eff)) -eq 0 ] || fail "--cap-add CAP_NET_ADMIN --cap-drop ALL: CapEff $eff"
+}
+
+t_fds_inherited() {
+	echo data >f
+	exec 5<f
+	runb ls /proc/self/fd
+	expect_ok
+	expect_out_has 5 "fd 5 open in the caller, /proc/self/fd"
+}
+
+t_close_fds() {
+	sbx_only "--close-fds is an sbx extension"
+	echo data >f
+	exec 5<f
+	runb --close-fds ls /proc/self/fd
+	expect_ok
+	! grep -qx 5 <<<"$OUT" || fail "--close-fds: fd 5 is still open inside"
+	expect_out_has 0
+	expect_out_has 2
+}
+
+t_args() {
+	exec 3< <(printf '%s\0' --setenv X 'y z' --dir /from-args --symlink /from-args /l)
+	runb --args 3 sh -c 'echo "$X"; test -d /from-args && readlink /l'
+	exec 3<&-
+	expect_ok
+	expect_out "$(printf 'y z\n/from-args')"
+	# --args from stdin, and options after it on the command line still apply
+	printf '%s\0' --setenv X 1 >argsfile
+	timeout 20 "$SBX" "${BASE[@]}" --args 0 --setenv Y 2 sh -c 'echo "$X$Y"' <argsfile >.out 2>.err
+	RC=$?
+	OUT=$(cat .out)
+	expect_ok
+	expect_out 12
+}
+
+t_help() {
+	run --help
+	expect_ok
+	grep -q -- "--bind" <<<"$OUT" || fail "--help does not mention --bind on stdout"
+	grep -q -- "--unshare-all" <<<"$OUT" || fail "--help does not mention --unshare-all"
+}
+
+t_version() {
+	run --version
+	expect_ok
+	[ "$(wc -l <.out)" -eq 1 ] && [ -n "$OUT" ] || fail "--version is not one line"
+}
+
+## Bad input: exit 1, one line "$ME: ...", nothing ran
+
+t_bad_unknown_option() { refuse --frobnicate; expect_err_has "--frobnicate"; }
+t_bad_missing_argument() { runb --bind /usr; expect_refused; expect_err_has "--bind"; }
+t_bad_args_not_a_number() { refuse --args notanumber; }
+t_bad_args_closed_fd() { exec 99<&-; refuse --args 99; }
+t_bad_perms_value() { refuse --perms 999 --dir /x; }
+t_bad_size_value() { refuse --size abc --tmpfs /x; }
+t_bad_cap_name() { refuse --cap-add CAP_NOPE; expect_err_has CAP_NOPE; refuse --cap-drop CAP_NOPE; }
+t_bad_bind_source() { refuse --bind "/nonexistent-$$" /x; expect_err_has "/nonexistent-$$"; }
+t_bad_hostname_without_uts() { refuse --hostname x; expect_err_has "--unshare-uts"; }
+t_bad_as_pid_1_without_pid() { refuse --as-pid-1; expect_err_has "--unshare-pid"; }
+t_bad_perms_misuse() { mkdir a; refuse --perms 0755 --bind "$W/a" /b; }
+t_bad_size_misuse() { refuse --size 10 --dir /x; }
+
+t_bad_no_command() {
+	runb --bind "$W" "$W"
+	expect_rc 1
+	if is_bwrap; then # bwrap prints its whole usage text
+		case $ERR in usage:*) ;; *) fail "bwrap without a command: no usage on stderr" ;; esac
+	else
+		expect_refused
+	fi
+}
+
+## Security
+
+# A destination reached through a symlink that points outside the new root
+# must be created inside the new root, never on the host. bwrap 0.8 builds the
+# tree with the host root at /oldroot, so /oldroot$HOST_DIR escapes.
+t_symlink_destination_stays_inside() {
+	sbx_only "bwrap resolves destinations in its setup root (a symlink to /oldroot/... creates files on the host)"
+	local target n=0
+	mkdir host && chmod 777 host
+	for target in "$W/host" "/oldroot$W/host" "/.oldroot$W/host" "../../../../../../../..$W/host"; do
+		n=$((n + 1))
+		runb --tmpfs /t --symlink "$target" /out --dir /out/pwned$n true
+		runb --tmpfs /t --symlink "$target" /out --ro-bind /usr/bin/true /out/file$n true
+		runb --tmpfs /t --symlink "$target" /out --tmpfs /out/tmpfs$n true
+	done
+	[ -z "$(ls -A host)" ] || fail "the host directory was written to: $(ls -A host | tr '\n' ' ')"
+	RC=0
+}
+
+# ---------------------------------------------------------------------------
+
+if [ -n "${SBX_IT_PASS:-}" ]; then
+	run_pass "$SBX_IT_PASS"
+else
+	driver
+fi
