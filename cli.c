@@ -45,7 +45,8 @@ struct parse {
 	 * --file of the same fd would get nothing; sbx gives it the same data. */
 	struct { int fd; struct sbx_blob blob; } *fd_data;
 	size_t n_fd_data;
-	bool seccomp_single, seccomp_add;
+	bool seccomp_single, seccomp_add, seccomp_profile;
+	size_t seccomp_single_at; /* where the --seccomp program is in the plan */
 	size_t cap_seccomp, cap_locks;
 };
 
@@ -277,6 +278,7 @@ static int opt_uid(struct parse *p, const struct option *o, char **a, struct sbx
 		p->plan->sandbox_uid = id;
 		p->uid_set = true;
 	}
+	p->plan->ids_given = true;
 	return 0;
 }
 
@@ -480,16 +482,81 @@ static int opt_seccomp(struct parse *p, const struct option *o, char **a, struct
 		return sbx_fail(err, "%s: fd %s does not hold a BPF program (%zu bytes: need a "
 				     "multiple of 8, 8 to 32768)",
 				o->name, a[0], blob.len);
+	if (!add && p->seccomp_single) {
+		/* bwrap: the last --seccomp wins (profiles stay stacked). */
+		plan->seccomp[p->seccomp_single_at] = blob;
+		return 0;
+	}
 	if (!add) {
-		/* bwrap: the last --seccomp wins. */
 		p->seccomp_single = true;
-		plan->n_seccomp = 0;
+		p->seccomp_single_at = plan->n_seccomp;
 	} else {
 		p->seccomp_add = true;
 	}
 	plan->seccomp = grow(plan->seccomp, plan->n_seccomp, &p->cap_seccomp,
 			     sizeof(*plan->seccomp));
 	plan->seccomp[plan->n_seccomp++] = blob;
+	return 0;
+}
+
+/* --seccomp-profile NAME|PATH: a built-in profile, or a blob compiled by
+ * sbx-compile-profile. "none" loads nothing (and so costs nothing). */
+static int opt_seccomp_profile(struct parse *p, const struct option *o, char **a,
+			       struct sbx_err *err)
+{
+	struct sbx_plan *plan = p->plan;
+	struct sbx_blob blob;
+
+	p->seccomp_profile = true;
+	if (strchr(a[0], '/') != NULL) {
+		_cleanup_close_ int fd = open(a[0], O_RDONLY | O_CLOEXEC | O_NOCTTY);
+		char *buf;
+		size_t len;
+
+		if (fd < 0)
+			return sbx_fail_errno(err, "%s: can't open %s", o->name, a[0]);
+		if (read_all_fd(fd, &buf, &len, err) < 0)
+			return -1;
+		blob = (struct sbx_blob){ own(p, buf), len };
+		if (!filter_blob_valid(&blob))
+			return sbx_fail(err, "%s: %s is not a compiled BPF program (%zu bytes)",
+					o->name, a[0], len);
+	} else {
+		const struct sbx_builtin_profile *bp = filter_builtin(a[0]);
+
+		if (bp == NULL)
+			return sbx_fail(err, "%s: unknown profile '%s' (see --seccomp-list)",
+					o->name, a[0]);
+		if (strcmp(bp->name, "none") == 0)
+			return 0;
+		blob = (struct sbx_blob){ (const char *)bp->blob, bp->len };
+	}
+	plan->seccomp = grow(plan->seccomp, plan->n_seccomp, &p->cap_seccomp,
+			     sizeof(*plan->seccomp));
+	plan->seccomp[plan->n_seccomp++] = blob;
+	return 0;
+}
+
+static int opt_seccomp_list(struct parse *p, const struct option *o, char **a,
+			    struct sbx_err *err)
+{
+	(void)o;
+	(void)a;
+	(void)err;
+	for (size_t i = 0; i < sbx_n_builtin_profiles; i++)
+		fprintf(p->env->out, "%-10s %s\n", sbx_builtin_profiles[i].name,
+			sbx_builtin_profiles[i].description);
+	p->result = SBX_CLI_EXIT;
+	return 0;
+}
+
+static int opt_seccomp_log(struct parse *p, const struct option *o, char **a,
+			   struct sbx_err *err)
+{
+	(void)o;
+	(void)a;
+	(void)err;
+	p->plan->seccomp_log = true;
 	return 0;
 }
 
@@ -753,6 +820,12 @@ static const struct option options[] = {
 	OPT("--seccomp", 1, opt_seccomp, 0, G_SEC, "FD", "Load the seccomp BPF program in FD"),
 	OPT("--add-seccomp-fd", 1, opt_seccomp, 1, G_SEC, "FD",
 	    "Load the seccomp BPF program in FD (repeatable)"),
+	OPT("--seccomp-profile", 1, opt_seccomp_profile, 0, G_SEC, "NAME|PATH",
+	    "Load a built-in or compiled seccomp profile (sbx extension)"),
+	OPT("--seccomp-list", 0, opt_seccomp_list, 0, G_SEC, "",
+	    "List the built-in seccomp profiles and exit (sbx extension)"),
+	OPT("--seccomp-log", 0, opt_seccomp_log, 0, G_SEC, "",
+	    "Log seccomp denials to the audit log (sbx extension)"),
 	OPT("--exec-label", 1, opt_label, 0, G_SEC, "LABEL", "SELinux label of the command"),
 	OPT("--file-label", 1, opt_label, 1, G_SEC, "LABEL",
 	    "SELinux label of files sbx creates"),
@@ -911,6 +984,18 @@ static int finish(struct parse *p, struct sbx_err *err)
 		return sbx_fail(err, "--lock-file is not compatible with --as-pid-1");
 	if (plan->sync_fd >= 0)
 		keep_fd(p, plan->sync_fd);
+	/* Safe by default: the "default" profile unless the caller chose
+	 * filters (bwrap's fds replace it, as DESIGN.md §3 says). */
+	if (!p->seccomp_single && !p->seccomp_add && !p->seccomp_profile) {
+		const struct sbx_builtin_profile *bp = filter_builtin("default");
+
+		if (bp != NULL) {
+			plan->seccomp = grow(plan->seccomp, plan->n_seccomp, &p->cap_seccomp,
+					     sizeof(*plan->seccomp));
+			plan->seccomp[plan->n_seccomp++] =
+				(struct sbx_blob){ (const char *)bp->blob, bp->len };
+		}
+	}
 	if (plan->hostname != NULL && !plan->unshare_uts)
 		return sbx_fail(err, "--hostname requires --unshare-uts");
 	if (plan->as_pid_1 && !plan->unshare_pid)

@@ -83,6 +83,7 @@ struct sbx_plan {
 	gid_t real_gid;
 	uid_t sandbox_uid; /* id inside the user namespace */
 	gid_t sandbox_gid;
+	bool ids_given;    /* --uid or --gid was given */
 	const char *hostname;
 
 	/* Filesystem. */
@@ -102,6 +103,7 @@ struct sbx_plan {
 	/* Security. */
 	struct sbx_blob *seccomp; /* --seccomp / --add-seccomp-fd programs, in order */
 	size_t n_seccomp;
+	bool seccomp_log; /* SECCOMP_FILTER_FLAG_LOG */
 	const char *exec_label, *file_label;
 
 	/* Plumbing: -1 when not given. */

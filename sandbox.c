@@ -186,6 +186,21 @@ static int take_locks(const struct sbx_plan *plan, struct sbx_err *err)
 	return 0;
 }
 
+/* With --userns or --userns-block-fd sbx writes no maps; --uid/--gid then
+ * pick ids the caller mapped, switched to here (keeping capabilities for
+ * the drop that follows to decide). */
+static int switch_ids(const struct sbx_plan *plan, struct sbx_err *err)
+{
+	if (!plan->ids_given || (plan->userns_fd < 0 && plan->userns_block_fd < 0))
+		return 0;
+	if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0 ||
+	    setresgid(plan->sandbox_gid, plan->sandbox_gid, plan->sandbox_gid) < 0 ||
+	    setresuid(plan->sandbox_uid, plan->sandbox_uid, plan->sandbox_uid) < 0)
+		return sbx_fail_errno(err, "can't switch to uid %u gid %u",
+				      (unsigned)plan->sandbox_uid, (unsigned)plan->sandbox_gid);
+	return 0;
+}
+
 /* SELinux: label what the command becomes (checked enabled at parse). */
 static int set_exec_label(const struct sbx_plan *plan, struct sbx_err *err)
 {
@@ -241,7 +256,8 @@ static void seal(struct sbx_run *run)
 		sbx_fail_errno(&err, "can't create a new session");
 		child_fail(&err);
 	}
-	if (finish_userns(run, &err) < 0 || set_exec_label(plan, &err) < 0)
+	if (finish_userns(run, &err) < 0 || set_exec_label(plan, &err) < 0 ||
+	    switch_ids(plan, &err) < 0)
 		child_fail(&err);
 	if (caps_apply(caps_compute(plan, caps_permitted()), run->last_cap, &err) < 0)
 		child_fail(&err);
@@ -332,6 +348,12 @@ static __attribute__((noreturn)) void child_main(struct sbx_run *run)
 		child_fail(&err);
 	if (plan->hostname && sethostname(plan->hostname, strlen(plan->hostname)) < 0) {
 		sbx_fail_errno(&err, "can't set hostname %s", plan->hostname);
+		child_fail(&err);
+	}
+	/* --file-label: files and directories created from here on get it. */
+	if (plan->file_label &&
+	    write_file_at(AT_FDCWD, "/proc/thread-self/attr/fscreate", plan->file_label) < 0) {
+		sbx_fail_errno(&err, "can't set file label %s", plan->file_label);
 		child_fail(&err);
 	}
 	if (rootfs_prepare(&rf, &err) < 0 || rootfs_apply(&rf, plan, &err) < 0 ||

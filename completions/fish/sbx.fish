@@ -3,24 +3,31 @@
 
 # What each argument of an option is, one line per argument:
 # file (a path), dir (a directory), var (an environment variable name),
-# cap (a capability name), none (a number or free text: not completed).
+# cap (a capability name), profile (a seccomp profile name or file),
+# none (a file descriptor, a number, a label or free text: not completed).
 function __sbx_arg_kinds
     switch $argv[1]
         case --bind --bind-try --dev-bind --dev-bind-try --ro-bind --ro-bind-try --symlink
             printf '%s\n' file file
-        case --remount-ro
+        case --remount-ro --lock-file
             echo file
-        case --proc --dev --tmpfs --mqueue --dir --chdir
+        case --proc --dev --tmpfs --mqueue --dir --chdir --overlay-src --tmp-overlay --ro-overlay
             echo dir
-        case --chmod
+        case --overlay
+            printf '%s\n' dir dir dir
+        case --chmod --bind-fd --ro-bind-fd --file --bind-data --ro-bind-data
             printf '%s\n' none file
+        case --seccomp-profile
+            echo profile
         case --setenv
             printf '%s\n' var none
         case --unsetenv
             echo var
         case --cap-add --cap-drop
             echo cap
-        case --args --uid --gid --hostname --perms --size --argv0
+        case --args --uid --gid --hostname --perms --size --argv0 \
+            --userns --userns2 --pidns --seccomp --add-seccomp-fd --exec-label --file-label \
+            --info-fd --json-status-fd --sync-fd --block-fd --userns-block-fd
             echo none
     end
 end
@@ -87,6 +94,7 @@ complete -c sbx -n '__sbx_is options; or __sbx_is command' -a '(__fish_complete_
 complete -c sbx -n '__sbx_is options' -l help -d 'Print help and exit'
 complete -c sbx -n '__sbx_is options' -l version -d 'Print version and exit'
 complete -c sbx -n '__sbx_is options' -l args -d 'Parse NUL-separated arguments from FD'
+complete -c sbx -n '__sbx_is options' -l level-prefix -d 'Prefix diagnostics with a syslog level like <3>'
 
 # Namespaces
 complete -c sbx -n '__sbx_is options' -l unshare-all -d 'Unshare every namespace (user-try ipc pid net uts cgroup-try)'
@@ -99,6 +107,11 @@ complete -c sbx -n '__sbx_is options' -l unshare-net -d 'Create a new network na
 complete -c sbx -n '__sbx_is options' -l unshare-uts -d 'Create a new UTS namespace'
 complete -c sbx -n '__sbx_is options' -l unshare-cgroup -d 'Create a new cgroup namespace'
 complete -c sbx -n '__sbx_is options' -l unshare-cgroup-try -d 'Create a new cgroup namespace if possible'
+complete -c sbx -n '__sbx_is options' -l userns -d 'Use this user namespace FD (not with --unshare-user)'
+complete -c sbx -n '__sbx_is options' -l userns2 -d 'After setup switch to this user namespace FD'
+complete -c sbx -n '__sbx_is options' -l pidns -d 'Use this PID namespace FD (as parent with --unshare-pid)'
+complete -c sbx -n '__sbx_is options' -l disable-userns -d 'Forbid new user namespaces inside the sandbox'
+complete -c sbx -n '__sbx_is options' -l assert-userns-disabled -d 'Fail unless new user namespaces are already forbidden'
 complete -c sbx -n '__sbx_is options' -l uid -d 'User id inside the sandbox (needs a user namespace)'
 complete -c sbx -n '__sbx_is options' -l gid -d 'Group id inside the sandbox (needs a user namespace)'
 complete -c sbx -n '__sbx_is options' -l hostname -d 'Hostname inside the sandbox (needs --unshare-uts)'
@@ -110,16 +123,26 @@ complete -c sbx -n '__sbx_is options' -l dev-bind -d 'Bind mount SRC on DEST, al
 complete -c sbx -n '__sbx_is options' -l dev-bind-try -d 'As --dev-bind, ignoring a missing SRC'
 complete -c sbx -n '__sbx_is options' -l ro-bind -d 'Bind mount SRC read-only on DEST'
 complete -c sbx -n '__sbx_is options' -l ro-bind-try -d 'As --ro-bind, ignoring a missing SRC'
+complete -c sbx -n '__sbx_is options' -l bind-fd -d 'Bind mount the directory or O_PATH fd FD on DEST'
+complete -c sbx -n '__sbx_is options' -l ro-bind-fd -d 'As --bind-fd, read-only'
 complete -c sbx -n '__sbx_is options' -l remount-ro -d 'Remount the mount at DEST read-only'
+complete -c sbx -n '__sbx_is options' -l overlay-src -d 'Add a lower layer for the next overlay option'
+complete -c sbx -n '__sbx_is options' -l overlay -d 'Mount an overlay with upper dir RWSRC on DEST'
+complete -c sbx -n '__sbx_is options' -l tmp-overlay -d 'Mount an overlay with an invisible tmpfs upper on DEST'
+complete -c sbx -n '__sbx_is options' -l ro-overlay -d 'Mount a read-only overlay on DEST'
 complete -c sbx -n '__sbx_is options' -l proc -d 'Mount a new procfs on DEST'
 complete -c sbx -n '__sbx_is options' -l dev -d 'Mount a new minimal /dev on DEST'
 complete -c sbx -n '__sbx_is options' -l tmpfs -d 'Mount a new tmpfs on DEST'
 complete -c sbx -n '__sbx_is options' -l mqueue -d 'Mount a new mqueue on DEST'
 complete -c sbx -n '__sbx_is options' -l dir -d 'Create directory DEST'
+complete -c sbx -n '__sbx_is options' -l file -d 'Copy the data of FD to a new file DEST'
+complete -c sbx -n '__sbx_is options' -l bind-data -d 'Copy the data of FD to a file bind mounted on DEST'
+complete -c sbx -n '__sbx_is options' -l ro-bind-data -d 'As --bind-data, read-only'
 complete -c sbx -n '__sbx_is options' -l symlink -d 'Create symlink DEST pointing to SRC'
 complete -c sbx -n '__sbx_is options' -l chmod -d 'Change the mode of PATH'
 complete -c sbx -n '__sbx_is options' -l perms -d 'Mode of what the next option creates'
 complete -c sbx -n '__sbx_is options' -l size -d 'Size in bytes of the next --tmpfs'
+complete -c sbx -n '__sbx_is options' -l lock-file -d 'Hold a lock on DEST while the sandbox runs'
 
 # Process
 complete -c sbx -n '__sbx_is options' -l chdir -d 'Change to DIR inside the sandbox'
@@ -132,12 +155,33 @@ complete -c sbx -n '__sbx_is options' -l die-with-parent -d 'Kill the sandbox wh
 complete -c sbx -n '__sbx_is options' -l as-pid-1 -d 'Run the command as PID 1 (needs --unshare-pid)'
 complete -c sbx -n '__sbx_is options' -l cap-add -d 'Keep a capability (or ALL)'
 complete -c sbx -n '__sbx_is options' -l cap-drop -d 'Drop a capability (or ALL)'
-complete -c sbx -n '__sbx_is options' -l close-fds -d 'Close all fds but 0-2 (sbx extension)'
+complete -c sbx -n '__sbx_is options' -l close-fds -d 'Close all fds but 0-2 and the --sync-fd one (sbx extension)'
+
+# Security
+complete -c sbx -n '__sbx_is options' -l seccomp -d 'Load the seccomp BPF program in FD'
+complete -c sbx -n '__sbx_is options' -l add-seccomp-fd -d 'Load the seccomp BPF program in FD (repeatable)'
+complete -c sbx -n '__sbx_is options' -l seccomp-profile -d 'Load a built-in or compiled seccomp profile (sbx extension)'
+complete -c sbx -n '__sbx_is options' -l seccomp-list -d 'List the built-in seccomp profiles and exit (sbx extension)'
+complete -c sbx -n '__sbx_is options' -l seccomp-log -d 'Log seccomp denials to the audit log (sbx extension)'
+complete -c sbx -n '__sbx_is options' -l exec-label -d 'SELinux label of the command'
+complete -c sbx -n '__sbx_is options' -l file-label -d 'SELinux label of files sbx creates'
+
+# Status and synchronisation
+complete -c sbx -n '__sbx_is options' -l info-fd -d 'Write the child pid and namespaces as JSON to FD'
+complete -c sbx -n '__sbx_is options' -l json-status-fd -d 'Write JSON status lines (start, exit code) to FD'
+complete -c sbx -n '__sbx_is options' -l sync-fd -d 'Keep FD open while the sandbox runs'
+complete -c sbx -n '__sbx_is options' -l block-fd -d 'Wait for data on FD before running the command'
+complete -c sbx -n '__sbx_is options' -l userns-block-fd -d 'Wait for data on FD before using the user namespace'
 
 # Option arguments.
 complete -c sbx -n '__sbx_is arg file' -F
 complete -c sbx -n '__sbx_is arg dir' -a '(__fish_complete_directories (commandline -ct) "")'
 complete -c sbx -n '__sbx_is arg var' -a '(set -xn)' -d 'Environment variable'
+# A seccomp profile: sbx takes an argument with a "/" as a compiled file,
+# anything else as the name of a built-in profile (sbx --seccomp-list).
+complete -c sbx -n '__sbx_is arg profile; and not string match -q -- "*/*" (commandline -ct)' -a 'default strict none' -d 'Built-in profile'
+complete -c sbx -n '__sbx_is arg profile; and not string match -q -- "*/*" (commandline -ct)' -a '(__fish_complete_directories (commandline -ct) "")'
+complete -c sbx -n '__sbx_is arg profile; and string match -q -- "*/*" (commandline -ct)' -F
 complete -c sbx -n '__sbx_is arg cap' -a 'ALL CAP_CHOWN CAP_DAC_OVERRIDE CAP_DAC_READ_SEARCH CAP_FOWNER
     CAP_FSETID CAP_KILL CAP_SETGID CAP_SETUID CAP_SETPCAP CAP_LINUX_IMMUTABLE
     CAP_NET_BIND_SERVICE CAP_NET_BROADCAST CAP_NET_ADMIN CAP_NET_RAW

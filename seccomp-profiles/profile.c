@@ -1,0 +1,343 @@
+/* profile: parser of the seccomp profile language (see profile.h).
+ *
+ * MUST: every error names the file and line; nothing is silently skipped.
+ * MUST: includes are bounded (depth 8) and cycles are refused.
+ */
+#include "profile.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_DEPTH 8
+
+struct ctx {
+	struct prof *out;
+	const char *groups;
+	const char *stack[MAX_DEPTH + 1];
+	int depth;
+	char *err;
+	size_t errsize;
+};
+
+static int fail(struct ctx *c, const char *file, int line, const char *fmt, ...)
+{
+	va_list ap;
+	int n = snprintf(c->err, c->errsize, "%s:%d: ", file, line);
+
+	va_start(ap, fmt);
+	if (n >= 0 && (size_t)n < c->errsize)
+		vsnprintf(c->err + n, c->errsize - (size_t)n, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+static const struct {
+	const char *name;
+	int value;
+} errnos[] = {
+	{ "EPERM", EPERM },   { "ENOENT", ENOENT }, { "EACCES", EACCES }, { "ENOSYS", ENOSYS },
+	{ "EINVAL", EINVAL }, { "ENOTTY", ENOTTY }, { "EAFNOSUPPORT", EAFNOSUPPORT },
+	{ "EOPNOTSUPP", EOPNOTSUPP }, { "ENOMEM", ENOMEM }, { "EIO", EIO },
+};
+
+int prof_errno(const char *name)
+{
+	for (size_t i = 0; i < sizeof(errnos) / sizeof(errnos[0]); i++)
+		if (strcmp(errnos[i].name, name) == 0)
+			return errnos[i].value;
+	return -1;
+}
+
+static char *read_file(const char *path)
+{
+	FILE *f = fopen(path, "re");
+	char *buf;
+	long n;
+
+	if (f == NULL)
+		return NULL;
+	if (fseek(f, 0, SEEK_END) < 0 || (n = ftell(f)) < 0 || n > 1 << 20 ||
+	    fseek(f, 0, SEEK_SET) < 0 || (buf = malloc((size_t)n + 1)) == NULL) {
+		fclose(f);
+		errno = EFBIG;
+		return NULL;
+	}
+	if (fread(buf, 1, (size_t)n, f) != (size_t)n) {
+		free(buf);
+		fclose(f);
+		errno = EIO;
+		return NULL;
+	}
+	buf[n] = '\0';
+	fclose(f);
+	return buf;
+}
+
+/* Parse an action starting at words[*i]; advances *i. */
+static int parse_action(struct ctx *c, const char *file, int line, char **w, int n, int *i,
+			enum prof_action *act, int *err)
+{
+	const char *a = w[*i];
+
+	*err = 0;
+	if (strcmp(a, "allow") == 0)
+		*act = PROF_ALLOW;
+	else if (strcmp(a, "kill") == 0)
+		*act = PROF_KILL;
+	else if (strcmp(a, "log") == 0)
+		*act = PROF_LOG;
+	else if (strcmp(a, "errno") == 0) {
+		*act = PROF_ERRNO;
+		if (*i + 1 >= n)
+			return fail(c, file, line, "errno needs a name (e.g. errno EPERM)");
+		*err = prof_errno(w[*i + 1]);
+		if (*err < 0)
+			return fail(c, file, line, "unknown errno '%s'", w[*i + 1]);
+		(*i)++;
+	} else
+		return fail(c, file, line, "unknown action '%s' (allow, errno NAME, kill, log)",
+			    a);
+	(*i)++;
+	return 0;
+}
+
+static int add_rule(struct ctx *c, const char *file, int line, const char *name,
+		    enum prof_action act, int err, enum prof_op op, unsigned arg, uint64_t value)
+{
+	struct prof *p = c->out;
+	struct prof_rule *r;
+
+	if (strlen(name) >= sizeof(r->syscall))
+		return fail(c, file, line, "syscall name too long");
+	r = realloc(p->rules, (p->n_rules + 1) * sizeof(*r));
+	if (r == NULL)
+		return fail(c, file, line, "out of memory");
+	p->rules = r;
+	r = &p->rules[p->n_rules++];
+	memset(r, 0, sizeof(*r));
+	strcpy(r->syscall, name);
+	r->action = act;
+	r->err = err;
+	r->op = op;
+	r->arg = arg;
+	r->value = value;
+	snprintf(r->where, sizeof(r->where), "%s:%d", file, line);
+	return 0;
+}
+
+/* A group's members: the words after "@name" on its line in groups.list. */
+static int add_group(struct ctx *c, const char *file, int line, const char *group,
+		     enum prof_action act, int err, enum prof_op op, unsigned arg, uint64_t value)
+{
+	const char *g = c->groups;
+	size_t len = strlen(group);
+
+	while (g && *g) {
+		const char *eol = strchr(g, '\n');
+		size_t llen = eol ? (size_t)(eol - g) : strlen(g);
+
+		if (llen > len && strncmp(g, group, len) == 0 && (g[len] == ' ' || g[len] == '\t')) {
+			char buf[4096], *save, *tok;
+
+			if (llen >= sizeof(buf))
+				return fail(c, file, line, "group %s is too long", group);
+			memcpy(buf, g + len, llen - len);
+			buf[llen - len] = '\0';
+			for (tok = strtok_r(buf, " \t", &save); tok; tok = strtok_r(NULL, " \t", &save))
+				if (add_rule(c, file, line, tok, act, err, op, arg, value) < 0)
+					return -1;
+			return 0;
+		}
+		g = eol ? eol + 1 : NULL;
+	}
+	return fail(c, file, line, "unknown group '%s'", group);
+}
+
+static int parse_number(const char *s, uint64_t *v)
+{
+	char *end;
+
+	errno = 0;
+	*v = strtoull(s, &end, 0);
+	return (*s == '\0' || *end != '\0' || errno || *s == '-') ? -1 : 0;
+}
+
+static int parse_text(struct ctx *c, const char *file, const char *text, const char *dir);
+
+static int do_include(struct ctx *c, const char *file, int line, const char *what,
+		      const char *dir)
+{
+	char path[1024];
+	char *text;
+	int r;
+
+	if (what[0] == '/')
+		snprintf(path, sizeof(path), "%s", what);
+	else
+		snprintf(path, sizeof(path), "%s/%s", dir, what);
+	for (int i = 0; i < c->depth; i++)
+		if (strcmp(c->stack[i], path) == 0)
+			return fail(c, file, line, "include cycle: %s includes itself", what);
+	if (c->depth >= MAX_DEPTH)
+		return fail(c, file, line, "includes nested more than %d deep", MAX_DEPTH);
+	text = read_file(path);
+	if (text == NULL)
+		return fail(c, file, line, "can't include %s: %s", what, strerror(errno));
+	r = parse_text(c, path, text, dir);
+	free(text);
+	return r;
+}
+
+static int parse_line(struct ctx *c, const char *file, int line, char *s, const char *dir)
+{
+	char *w[64], *save, *tok;
+	int n = 0, i = 0, cond = -1;
+	enum prof_action act;
+	enum prof_op op = PROF_NONE;
+	unsigned arg = 0;
+	uint64_t value = 0;
+	int err;
+
+	for (tok = strtok_r(s, " \t", &save); tok; tok = strtok_r(NULL, " \t", &save)) {
+		if (n == 64)
+			return fail(c, file, line, "too many words");
+		w[n++] = tok;
+	}
+	if (n == 0)
+		return 0;
+	if (strcmp(w[0], "description") == 0) {
+		size_t off = 0;
+
+		c->out->description[0] = '\0';
+		for (i = 1; i < n; i++)
+			off += (size_t)snprintf(c->out->description + off,
+						off < sizeof(c->out->description)
+							? sizeof(c->out->description) - off
+							: 0,
+						"%s%s", i > 1 ? " " : "", w[i]);
+		return 0;
+	}
+	if (strcmp(w[0], "include") == 0) {
+		if (n != 2)
+			return fail(c, file, line, "include takes one file");
+		return do_include(c, file, line, w[1], dir);
+	}
+	if (strcmp(w[0], "default") == 0) {
+		i = 1;
+		if (n < 2)
+			return fail(c, file, line, "default needs an action");
+		if (parse_action(c, file, line, w, n, &i, &c->out->dflt, &c->out->dflt_err) < 0)
+			return -1;
+		if (i != n)
+			return fail(c, file, line, "unexpected '%s' after the default action", w[i]);
+		return 0;
+	}
+	if (parse_action(c, file, line, w, n, &i, &act, &err) < 0)
+		return -1;
+	for (int j = i; j < n; j++)
+		if (strcmp(w[j], "if") == 0)
+			cond = j;
+	if (cond >= 0) {
+		if (cond + 4 != n)
+			return fail(c, file, line, "a condition is: if argN OP VALUE");
+		if (strncmp(w[cond + 1], "arg", 3) != 0 || w[cond + 1][3] < '0' ||
+		    w[cond + 1][3] > '5' || w[cond + 1][4] != '\0')
+			return fail(c, file, line, "bad argument '%s' (arg0 to arg5)", w[cond + 1]);
+		arg = (unsigned)(w[cond + 1][3] - '0');
+		if (strcmp(w[cond + 2], "==") == 0)
+			op = PROF_EQ;
+		else if (strcmp(w[cond + 2], "=32") == 0)
+			op = PROF_EQ32;
+		else if (strcmp(w[cond + 2], "&") == 0)
+			op = PROF_BITS;
+		else
+			return fail(c, file, line, "bad operator '%s' (==, =32, &)", w[cond + 2]);
+		if (parse_number(w[cond + 3], &value) < 0)
+			return fail(c, file, line, "bad value '%s'", w[cond + 3]);
+		if (op == PROF_BITS && value == 0)
+			return fail(c, file, line, "'& 0' can never match");
+		n = cond;
+	}
+	if (i == n)
+		return fail(c, file, line, "no syscall after the action");
+	for (; i < n; i++) {
+		int r = w[i][0] == '@'
+				? add_group(c, file, line, w[i], act, err, op, arg, value)
+				: add_rule(c, file, line, w[i], act, err, op, arg, value);
+		if (r < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int parse_text(struct ctx *c, const char *file, const char *text, const char *dir)
+{
+	char *copy = strdup(text), *save = NULL, *l;
+	int line = 0, r = 0;
+
+	if (copy == NULL)
+		return fail(c, file, 0, "out of memory");
+	c->stack[c->depth++] = file;
+	/* strtok_r would skip empty lines and lose the numbering. */
+	for (l = copy; l && r == 0; l = save) {
+		char *hash;
+
+		save = strchr(l, '\n');
+		if (save)
+			*save++ = '\0';
+		line++;
+		if ((hash = strchr(l, '#')) != NULL)
+			*hash = '\0';
+		r = parse_line(c, file, line, l, dir);
+	}
+	c->depth--;
+	free(copy);
+	return r;
+}
+
+int prof_parse_text(const char *name, const char *text, const char *dir, const char *groups_text,
+		    struct prof *out, char *err, size_t errsize)
+{
+	struct ctx c = { .out = out, .groups = groups_text, .err = err, .errsize = errsize };
+
+	memset(out, 0, sizeof(*out));
+	out->dflt = PROF_ALLOW;
+	if (parse_text(&c, name, text, dir) < 0) {
+		prof_free(out);
+		return -1;
+	}
+	return 0;
+}
+
+int prof_parse_file(const char *path, const char *groups_path, struct prof *out, char *err,
+		    size_t errsize)
+{
+	char *text = read_file(path), *groups = NULL, dir[1024];
+	const char *slash = strrchr(path, '/');
+	int r;
+
+	if (text == NULL) {
+		snprintf(err, errsize, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (groups_path && (groups = read_file(groups_path)) == NULL) {
+		snprintf(err, errsize, "%s: %s", groups_path, strerror(errno));
+		free(text);
+		return -1;
+	}
+	snprintf(dir, sizeof(dir), "%.*s", slash ? (int)(slash - path) : 1, slash ? path : ".");
+	r = prof_parse_text(path, text, dir, groups, out, err, errsize);
+	free(text);
+	free(groups);
+	return r;
+}
+
+void prof_free(struct prof *p)
+{
+	free(p->rules);
+	p->rules = NULL;
+	p->n_rules = 0;
+}

@@ -1,0 +1,53 @@
+/* profile: the seccomp profile language, parsed into a flat rule list.
+ * Pure (no libseccomp): used by sbx-compile-profile and the unit tests.
+ *
+ *   # comment
+ *   description One line shown by sbx --seccomp-list
+ *   default allow | errno NAME | kill | log
+ *   include OTHER.profile          (relative to this file; cycles refused)
+ *   ACTION NAME... [if argN OP VALUE]
+ *
+ * ACTION is allow, "errno NAME", kill or log; NAME is a syscall or @group
+ * (groups live in groups.list beside the profiles). OP is == (whole 64-bit
+ * value), =32 (low 32 bits equal: what the kernel sees of an int argument,
+ * e.g. ioctl requests) or & (any of these bits set). */
+#ifndef SBX_PROFILE_H
+#define SBX_PROFILE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum prof_action { PROF_ALLOW, PROF_ERRNO, PROF_KILL, PROF_LOG };
+enum prof_op { PROF_NONE, PROF_EQ, PROF_EQ32, PROF_BITS };
+
+struct prof_rule {
+	char syscall[64];
+	enum prof_action action;
+	int err;		/* for PROF_ERRNO */
+	enum prof_op op;
+	unsigned arg;
+	uint64_t value;
+	char where[300];	/* FILE:LINE, for messages */
+};
+
+struct prof {
+	char description[200];
+	enum prof_action dflt;
+	int dflt_err;
+	struct prof_rule *rules;
+	size_t n_rules;
+};
+
+/* Parse path (and what it includes) with groups from groups_path. 0, or -1
+ * with a one-line "FILE:LINE: problem" in err. */
+int prof_parse_file(const char *path, const char *groups_path, struct prof *out, char *err,
+		    size_t errsize);
+/* Same, from text in memory named name (includes resolved from dir). */
+int prof_parse_text(const char *name, const char *text, const char *dir, const char *groups_text,
+		    struct prof *out, char *err, size_t errsize);
+void prof_free(struct prof *p);
+
+/* errno name -> number, or -1. */
+int prof_errno(const char *name);
+
+#endif

@@ -1,0 +1,425 @@
+/* Escape probes, run inside sbx with the quick-start options. Each probe
+ * tries one known way out and prints one line:
+ *   CONTAINED <name>: <what was tried>: <what stopped it>
+ *   ESCAPED   <name>: <what was tried>: <what happened>
+ *   SKIPPED   <name>: <why it could not run>
+ * A SKIPPED probe is never counted as contained. Exit status: the number of
+ * escapes. No probe can harm the machine if it wrongly succeeds: writes are
+ * checked with access(2), kills use signal 0, mounts target the sandbox's
+ * own tmpfs root, and syscalls that reach the kernel get bad pointers so
+ * they fail with EFAULT there (which tells "reached the kernel" apart from
+ * "filtered" (EPERM/ENOSYS)).
+ *
+ * Environment from the test: PROBE_VICTIM (pid of a process outside),
+ * PROBE_HOST_FD (an inherited fd of a host directory, when passed).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/keyctl.h>
+#include <linux/seccomp.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/personality.h>
+#include <sys/ptrace.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <unistd.h>
+
+static int escapes;
+
+static void report(const char *verdict, const char *name, const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("%-9s %s: ", verdict, name);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n");
+	fflush(stdout);
+	if (strcmp(verdict, "ESCAPED") == 0)
+		escapes++;
+}
+
+/* A syscall result: contained if it failed, with errno as the reason. */
+static void expect_fail(const char *name, const char *tried, long r)
+{
+	if (r < 0)
+		report("CONTAINED", name, "%s: %s", tried, strerror(errno));
+	else
+		report("ESCAPED", name, "%s: succeeded", tried);
+}
+
+/* Filtered (EPERM/ENOSYS/EACCES from seccomp or permission checks) vs
+ * reached the kernel's argument handling (EFAULT, EINVAL, EBADF). */
+static void expect_filtered(const char *name, const char *tried, long r)
+{
+	if (r < 0 && (errno == EPERM || errno == ENOSYS || errno == EACCES))
+		report("CONTAINED", name, "%s: %s", tried, strerror(errno));
+	else if (r < 0)
+		report("ESCAPED", name, "%s: reached the kernel (%s), not filtered", tried,
+		       strerror(errno));
+	else
+		report("ESCAPED", name, "%s: succeeded", tried);
+}
+
+static void probe_tiocsti(void)
+{
+	char c = 'x';
+
+	if (!isatty(0)) {
+		report("SKIPPED", "tiocsti", "stdin is not a terminal");
+		return;
+	}
+	expect_fail("tiocsti", "ioctl(0, TIOCSTI)", ioctl(0, TIOCSTI, &c));
+	/* TIOCLINUX subcode 2 (set selection) and 6 (paste) inject input. */
+	char sub = 6;
+	expect_filtered("tioclinux", "ioctl(0, TIOCLINUX, paste)", ioctl(0, TIOCLINUX, &sub));
+}
+
+static void probe_readonly(void)
+{
+	struct statvfs sv;
+
+	if (access("/usr/bin", W_OK) == 0)
+		report("ESCAPED", "ro-write", "access(/usr/bin, W_OK): writable");
+	else
+		report("CONTAINED", "ro-write", "access(/usr/bin, W_OK): %s", strerror(errno));
+	expect_fail("ro-remount", "mount(MS_REMOUNT|MS_BIND) of /usr read-write",
+		    mount(NULL, "/usr", NULL, MS_REMOUNT | MS_BIND, NULL));
+	if (statvfs("/usr", &sv) == 0 && !(sv.f_flag & ST_RDONLY))
+		report("ESCAPED", "ro-remount-check", "/usr is now read-write");
+	expect_fail("ro-umount", "umount2(/usr, MNT_DETACH)", umount2("/usr", MNT_DETACH));
+	expect_fail("ro-setattr", "mount_setattr clearing MOUNT_ATTR_RDONLY",
+		    syscall(SYS_mount_setattr, AT_FDCWD, "/usr", 0, (void *)1, 32));
+}
+
+static void probe_new_mounts(void)
+{
+	const char *types[] = { "proc", "sysfs", "devpts", "tmpfs" };
+
+	mkdir("/probe-mnt", 0700);
+	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
+		char name[32], tried[64];
+
+		snprintf(name, sizeof(name), "mount-%s", types[i]);
+		snprintf(tried, sizeof(tried), "mount a new %s", types[i]);
+		expect_fail(name, tried, mount(types[i], "/probe-mnt", types[i], 0, NULL));
+	}
+	expect_fail("fsopen", "fsopen(proc)", syscall(SYS_fsopen, "proc", 0));
+	expect_fail("open_tree", "open_tree(/usr, OPEN_TREE_CLONE)",
+		    syscall(SYS_open_tree, AT_FDCWD, "/usr", 1 /* OPEN_TREE_CLONE */));
+}
+
+static void probe_mknod(void)
+{
+	expect_fail("mknod", "mknod a char device 1:1 (/dev/mem)",
+		    mknod("/probe-mem", S_IFCHR | 0600, makedev(1, 1)));
+}
+
+static void probe_setuid(void)
+{
+	struct statvfs sv;
+	int st;
+	pid_t pid;
+
+	if (access("/suid/probe", X_OK) == 0) {
+		/* The test bound a setuid-root copy of this probe. */
+		pid = fork();
+		if (pid == 0) {
+			execl("/suid/probe", "probe", "--euid", (char *)NULL);
+			_exit(127);
+		}
+		waitpid(pid, &st, 0);
+		if (WIFEXITED(st) && WEXITSTATUS(st) == 0)
+			report("CONTAINED", "setuid", "exec of a setuid-root binary: euid stayed");
+		else if (WIFEXITED(st) && WEXITSTATUS(st) == 1)
+			report("ESCAPED", "setuid", "exec of a setuid-root binary: euid 0");
+		else
+			report("SKIPPED", "setuid", "the setuid probe did not run (status %d)", st);
+	} else if (statvfs("/usr/bin", &sv) == 0) {
+		if (sv.f_flag & ST_NOSUID)
+			report("CONTAINED", "setuid", "setuid bits in /usr/bin: mount is nosuid");
+		else
+			report("ESCAPED", "setuid", "/usr/bin is mounted without nosuid");
+	}
+}
+
+static void probe_outside_process(void)
+{
+	const char *v = getenv("PROBE_VICTIM");
+	char path[64];
+	pid_t pid;
+
+	if (v == NULL) {
+		report("SKIPPED", "victim", "no PROBE_VICTIM given");
+		return;
+	}
+	pid = (pid_t)atoi(v);
+	expect_fail("kill-outside", "kill(victim, 0)", kill(pid, 0));
+	expect_fail("ptrace-outside", "ptrace(PTRACE_ATTACH, victim)",
+		    ptrace(PTRACE_ATTACH, pid, NULL, NULL));
+	snprintf(path, sizeof(path), "/proc/%d/mem", (int)pid);
+	expect_fail("proc-mem-outside", "open /proc/victim/mem", open(path, O_RDWR | O_CLOEXEC));
+}
+
+static void probe_pids(void)
+{
+	char path[64];
+	int n = 0;
+
+	for (int pid = 1; pid < 4194304 && n < 64; pid++) {
+		snprintf(path, sizeof(path), "/proc/%d", pid);
+		if (pid > 65536 && pid % 4096 != 0)
+			continue;
+		if (access(path, F_OK) == 0)
+			n++;
+	}
+	if (n <= 8)
+		report("CONTAINED", "pids", "/proc shows %d pids (own pid namespace)", n);
+	else
+		report("ESCAPED", "pids", "/proc shows %d pids", n);
+}
+
+static void probe_host_fd(void)
+{
+	const char *v = getenv("PROBE_HOST_FD");
+	int fd, up;
+
+	if (v == NULL) {
+		report("SKIPPED", "host-fd", "no PROBE_HOST_FD given");
+		return;
+	}
+	fd = atoi(v);
+	if (fcntl(fd, F_GETFD) < 0) {
+		report("CONTAINED", "host-fd", "inherited host fd %d: closed (%s)", fd,
+		       strerror(errno));
+		return;
+	}
+	up = openat(fd, "..", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (up >= 0)
+		report("ESCAPED", "host-fd", "openat(fd %d, \"..\") opens a host directory", fd);
+	else
+		report("CONTAINED", "host-fd", "openat(fd %d, \"..\"): %s", fd, strerror(errno));
+}
+
+static void probe_syscalls(void)
+{
+	expect_filtered("open_by_handle_at", "open_by_handle_at(bad handle)",
+			syscall(SYS_open_by_handle_at, AT_FDCWD, (void *)1, O_RDONLY));
+	expect_filtered("name_to_handle_at", "name_to_handle_at(bad pointers)",
+			syscall(SYS_name_to_handle_at, AT_FDCWD, "/", (void *)1, (void *)1, 0));
+	expect_filtered("keyctl", "keyctl(KEYCTL_GET_KEYRING_ID, user keyring)",
+			syscall(SYS_keyctl, KEYCTL_GET_KEYRING_ID, KEY_SPEC_USER_KEYRING, 0));
+	expect_filtered("add_key", "add_key(bad pointers)",
+			syscall(SYS_add_key, (void *)1, (void *)1, (void *)1, 1, 0));
+	expect_filtered("bpf", "bpf(bad attr)", syscall(SYS_bpf, 0, (void *)1, 16));
+	expect_filtered("perf_event_open", "perf_event_open(bad attr)",
+			syscall(SYS_perf_event_open, (void *)1, 0, -1, -1, 0));
+	expect_filtered("userfaultfd", "userfaultfd(0)", syscall(SYS_userfaultfd, 0));
+	expect_filtered("io_uring_setup", "io_uring_setup(1, bad params)",
+			syscall(SYS_io_uring_setup, 1, (void *)1));
+	expect_filtered("kexec_load", "kexec_load(bad)", syscall(SYS_kexec_load, 0, 0, (void *)1, 0));
+	expect_filtered("init_module", "init_module(bad)", syscall(SYS_init_module, (void *)1, 0, ""));
+	expect_filtered("syslog", "syslog(READ_ALL) (dmesg)", syscall(SYS_syslog, 3, (void *)1, 16));
+	expect_filtered("clock_settime", "clock_settime(bad)",
+			syscall(SYS_clock_settime, 0, (void *)1));
+	if (syscall(SYS_clone3, (void *)1, 88) < 0 && errno == ENOSYS)
+		report("CONTAINED", "clone3", "clone3: ENOSYS (libc falls back to clone)");
+	else
+		report("ESCAPED", "clone3", "clone3 reached the kernel (%s)", strerror(errno));
+}
+
+static void probe_personality(void)
+{
+	/* READ_IMPLIES_EXEC makes every readable mapping executable. */
+	long r = personality(READ_IMPLIES_EXEC);
+	int cur = personality(0xffffffff);
+
+	if (r < 0 || !(cur & READ_IMPLIES_EXEC))
+		report("CONTAINED", "personality", "personality(READ_IMPLIES_EXEC): %s",
+		       r < 0 ? strerror(errno) : "not set");
+	else
+		report("ESCAPED", "personality", "personality(READ_IMPLIES_EXEC) took effect");
+}
+
+/* i386 entry: int 0x80 from a 64-bit process, arch AUDIT_ARCH_I386. */
+static long int80(long nr, long a, long b, long c)
+{
+	long ret;
+
+	__asm__ volatile("int $0x80" : "=a"(ret) : "a"(nr), "b"(a), "c"(b), "d"(c) : "memory");
+	return ret;
+}
+
+static void probe_compat_abis(void)
+{
+	int st;
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		/* i386 mount (21) with bad pointers: EFAULT if it reached the kernel. */
+		long r = int80(21, 1, 1, 1);
+		_exit(r == -EPERM || r == -ENOSYS ? 0 : r == -EFAULT ? 1 : 2);
+	}
+	waitpid(pid, &st, 0);
+	if (WIFEXITED(st) && WEXITSTATUS(st) == 0)
+		report("CONTAINED", "i386", "int 0x80 mount: filtered");
+	else if (WIFSIGNALED(st) && WTERMSIG(st) == SIGSYS)
+		report("CONTAINED", "i386", "int 0x80 mount: killed by the filter (SIGSYS)");
+	else if (WIFSIGNALED(st) && WTERMSIG(st) == SIGSEGV)
+		report("CONTAINED", "i386", "int 0x80: no IA-32 emulation in this kernel");
+	else
+		report("ESCAPED", "i386", "int 0x80 mount reached the kernel (status %d)", st);
+
+	pid = fork();
+	if (pid == 0) {
+		/* x32 mount: 165 | __X32_SYSCALL_BIT. */
+		long r = syscall(165 | 0x40000000, (void *)1, (void *)1, (void *)1, 0, 0);
+		_exit(r < 0 && (errno == EPERM) ? 0 : r < 0 && errno == ENOSYS ? 3 : 1);
+	}
+	waitpid(pid, &st, 0);
+	if (WIFEXITED(st) && WEXITSTATUS(st) == 0)
+		report("CONTAINED", "x32", "x32 mount: filtered (EPERM)");
+	else if (WIFSIGNALED(st) && WTERMSIG(st) == SIGSYS)
+		report("CONTAINED", "x32", "x32 mount: killed by the filter (SIGSYS)");
+	else if (WIFEXITED(st) && WEXITSTATUS(st) == 3)
+		report("CONTAINED", "x32", "x32 mount: ENOSYS (filtered, or no x32 in this kernel)");
+	else
+		report("ESCAPED", "x32", "x32 mount reached the kernel (status %d)", st);
+}
+
+static void probe_nested_userns(void)
+{
+	int st;
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		if (unshare(CLONE_NEWUSER | CLONE_NEWNS) < 0)
+			_exit(0); /* refused outright: contained */
+		mkdir("/probe-nested", 0700);
+		_exit(mount("tmpfs", "/probe-nested", "tmpfs", 0, NULL) < 0 ? 1 : 2);
+	}
+	waitpid(pid, &st, 0);
+	if (WIFEXITED(st) && WEXITSTATUS(st) == 0)
+		report("CONTAINED", "nested-userns", "unshare(NEWUSER|NEWNS): refused");
+	else if (WIFEXITED(st) && WEXITSTATUS(st) == 1)
+		report("CONTAINED", "nested-userns", "nested user namespace: mount still denied");
+	else
+		report("ESCAPED", "nested-userns", "nested user namespace regained mount");
+}
+
+static void probe_proc_sys(void)
+{
+	const char *paths[] = { "/proc/sys/kernel/hostname", "/proc/sys/vm/drop_caches",
+				"/proc/sysrq-trigger", "/sys/kernel/uevent_helper",
+				"/sys/power/state" };
+
+	for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
+		char name[64];
+
+		snprintf(name, sizeof(name), "write %s", paths[i]);
+		if (access(paths[i], W_OK) == 0)
+			report("ESCAPED", name, "access(W_OK): writable");
+		else
+			report("CONTAINED", name, "access(W_OK): %s", strerror(errno));
+	}
+}
+
+static void probe_kernel_leaks(void)
+{
+	FILE *f = fopen("/proc/kallsyms", "re");
+	char line[256];
+	int nonzero = 0, lines = 0;
+
+	if (f == NULL) {
+		report("CONTAINED", "kallsyms", "/proc/kallsyms: %s", strerror(errno));
+	} else {
+		while (lines < 1000 && fgets(line, sizeof(line), f)) {
+			lines++;
+			if (strspn(line, "0") < 16)
+				nonzero++;
+		}
+		fclose(f);
+		if (nonzero == 0)
+			report("CONTAINED", "kallsyms", "/proc/kallsyms: %d addresses, all zero", lines);
+		else
+			report("ESCAPED", "kallsyms", "/proc/kallsyms shows %d real addresses", nonzero);
+	}
+}
+
+static void probe_status(void)
+{
+	FILE *f = fopen("/proc/self/status", "re");
+	char line[256];
+	int ok = 0;
+
+	if (f == NULL) {
+		report("SKIPPED", "status", "/proc/self/status: %s", strerror(errno));
+		return;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		const char *caps[] = { "CapInh:", "CapPrm:", "CapEff:", "CapBnd:", "CapAmb:" };
+
+		for (size_t i = 0; i < 5; i++) {
+			if (strncmp(line, caps[i], strlen(caps[i])) == 0) {
+				if (strtoull(line + strlen(caps[i]), NULL, 16) != 0)
+					report("ESCAPED", "caps", "%.*s", (int)strcspn(line, "\n"),
+					       line);
+				else
+					ok++;
+			}
+		}
+		if (strncmp(line, "NoNewPrivs:", 11) == 0) {
+			if (atoi(line + 11) == 1)
+				report("CONTAINED", "no_new_privs", "NoNewPrivs is 1");
+			else
+				report("ESCAPED", "no_new_privs", "NoNewPrivs is 0");
+		}
+		if (strncmp(line, "Seccomp:", 8) == 0) {
+			if (atoi(line + 8) == SECCOMP_MODE_FILTER)
+				report("CONTAINED", "seccomp", "Seccomp mode 2 (filter)");
+			else
+				report("ESCAPED", "seccomp", "Seccomp mode %d", atoi(line + 8));
+		}
+	}
+	fclose(f);
+	if (ok == 5)
+		report("CONTAINED", "caps", "all five capability sets are empty");
+}
+
+int main(int argc, char **argv)
+{
+	/* Setuid helper mode: exit 1 if exec made us root. */
+	if (argc > 1 && strcmp(argv[1], "--euid") == 0)
+		return geteuid() == 0 ? 1 : 0;
+	if (argc > 1 && strcmp(argv[1], "--host-fd-only") == 0) {
+		probe_host_fd();
+		return escapes;
+	}
+	probe_tiocsti();
+	probe_readonly();
+	probe_new_mounts();
+	probe_mknod();
+	probe_setuid();
+	probe_outside_process();
+	probe_pids();
+	probe_syscalls();
+	probe_personality();
+	probe_compat_abis();
+	probe_nested_userns();
+	probe_proc_sys();
+	probe_kernel_leaks();
+	probe_status();
+	return escapes;
+}

@@ -1,0 +1,92 @@
+#!/bin/bash
+# Escape suite: run tests/escape/probe inside sbx with only the quick-start
+# options (defaults: seccomp profile "default", no --new-session), as an
+# unprivileged user, under a pseudo-terminal this script creates. Every probe
+# must print CONTAINED; ESCAPED fails, SKIPPED is counted apart, never as
+# contained.
+#
+# Env: SBX (the binary), PROBE (the built probe program).
+set -u
+
+: "${SBX:?SBX must name the sbx binary}"
+: "${PROBE:?PROBE must name the built escape probe}"
+
+tmp=$(mktemp -d /tmp/sbx-escape.XXXXXX)
+victim=
+cleanup() {
+	[[ -n $victim ]] && kill "$victim" 2>/dev/null
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+chmod 755 "$tmp"
+mkdir "$tmp/bin" "$tmp/host" "$tmp/suid"
+cp "$SBX" "$tmp/bin/sbx"
+cp "$PROBE" "$tmp/bin/probe"
+chmod 755 "$tmp/bin" "$tmp/bin/sbx" "$tmp/bin/probe" "$tmp/host" "$tmp/suid"
+
+if [[ $(id -u) == 0 ]]; then
+	# The main case is unprivileged: drop to nobody. Root can also plant a
+	# setuid-root copy of the probe for the setuid probe to exec.
+	as_user=(setpriv --reuid=65534 --regid=65534 --clear-groups --)
+	cp "$PROBE" "$tmp/suid/probe"
+	chmod 4755 "$tmp/suid/probe"
+else
+	as_user=()
+fi
+
+# A victim outside the sandbox, owned by the same user as the sandbox.
+"${as_user[@]}" sleep 300 &
+victim=$!
+
+quick=(--ro-bind /usr /usr --symlink usr/bin /bin --symlink usr/lib /lib
+	--symlink usr/lib64 /lib64 --proc /proc --dev /dev --unshare-all)
+
+# script(1) gives the sandbox a controlling terminal of its own: TIOCSTI on
+# it would inject into this pty, not into anyone's shell.
+run_in_pty() {
+	local cmd
+	printf -v cmd '%q ' "$@"
+	timeout 60 script -qec "$cmd" /dev/null </dev/null | tr -d '\r'
+}
+
+passed=0 failed=0 skipped=0
+count() {
+	while IFS= read -r line; do
+		echo "$line"
+		case $line in
+		CONTAINED*) passed=$((passed + 1)) ;;
+		ESCAPED*) failed=$((failed + 1)) ;;
+		SKIPPED*) skipped=$((skipped + 1)) ;;
+		esac
+	done
+}
+
+echo "# escape probes: quick-start options, defaults, unprivileged, under a pty"
+out=$(run_in_pty env PROBE_VICTIM="$victim" "${as_user[@]}" "$tmp/bin/sbx" "${quick[@]}" \
+	--ro-bind "$tmp/bin" /probe-bin --ro-bind-try "$tmp/suid" /suid /probe-bin/probe)
+count <<<"$out"
+
+# An fd the caller left open without FD_CLOEXEC passes in by design (as in
+# bwrap: launchers hand sockets in so); --close-fds is how a caller who
+# holds such fds gets a clean slate. Show both.
+echo "# inherited host directory fd, without --close-fds: passes by design"
+out=$(run_in_pty env PROBE_HOST_FD=5 "${as_user[@]}" "$tmp/bin/sbx" "${quick[@]}" \
+	--ro-bind "$tmp/bin" /probe-bin /probe-bin/probe --host-fd-only 5<"$tmp/host")
+echo "  $out"
+if grep -q '^ESCAPED *host-fd' <<<"$out"; then
+	passed=$((passed + 1))
+else
+	echo "not ok - without --close-fds the inherited fd should pass in (bwrap's behaviour)"
+	failed=$((failed + 1))
+fi
+echo "# inherited host directory fd, with --close-fds"
+out=$(run_in_pty env PROBE_HOST_FD=5 "${as_user[@]}" "$tmp/bin/sbx" "${quick[@]}" \
+	--close-fds --ro-bind "$tmp/bin" /probe-bin /probe-bin/probe --host-fd-only 5<"$tmp/host")
+count <<<"$out"
+
+if ((passed + failed == 0)); then
+	echo "no probe ran"
+	failed=1
+fi
+echo "$passed passed, $failed failed, $skipped skipped"
+((failed == 0))
