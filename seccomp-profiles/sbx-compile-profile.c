@@ -151,7 +151,7 @@ static void parse(const char *path, const char *groups, struct prof *p)
 
 static const char *action_name(enum prof_action a, int err)
 {
-	static char buf[32];
+	static char buf[64];
 
 	switch (a) {
 	case PROF_ALLOW:
