@@ -897,6 +897,248 @@ t_symlink_destination_stays_inside() {
 	RC=0
 }
 
+## Seccomp (sbx's profiles; bwrap has none)
+
+# errno of a raw syscall with bad pointers, from python inside the sandbox:
+# EPERM/ENOSYS = filtered, EFAULT/EINVAL/EBADF = reached the kernel.
+SYSCALL_PY='import ctypes,sys; l=ctypes.CDLL(None,use_errno=True); a=[int(x,0) for x in sys.argv[1:]]; r=l.syscall(*[ctypes.c_long(x) for x in a]); print(ctypes.get_errno() if r<0 else 0)'
+sc() { # sc PROFILE-ARGS... -- NR ARGS...: errno of the syscall (0 = succeeded)
+	local opts=()
+	while [ "$1" != -- ]; do opts+=("$1"); shift; done
+	shift
+	runb "${opts[@]}" "$PY" -c "$SYSCALL_PY" "$@"
+	expect_ok
+}
+
+t_seccomp_default_profile() {
+	sbx_only "bwrap loads no filter by default"
+	runb grep -E '^Seccomp(_filters)?:' /proc/self/status
+	expect_out "$(printf 'Seccomp:\t2\nSeccomp_filters:\t1')"
+	sc -- 165 1 1 1 0 0; expect_out 1 "mount errno"            # EPERM
+	sc -- 250 0 -3 0; expect_out 1 "keyctl errno"             # EPERM
+	sc -- 321 0 1 16; expect_out 1 "bpf errno"                # EPERM
+	sc -- 425 1 1; expect_out 1 "io_uring_setup errno"        # EPERM
+	sc -- 298 1 0 -1 -1 0; expect_out 1 "perf_event_open errno"
+	sc -- 304 -100 1 0; expect_out 1 "open_by_handle_at errno"
+	sc -- 435 1 88; expect_out 38 "clone3 errno"              # ENOSYS: libc falls back
+	sc -- 16 1 0x5412 1; expect_out 1 "ioctl TIOCSTI errno"
+	sc -- 16 1 0x100005412 1; expect_out 1 "ioctl TIOCSTI with upper bits set"
+	sc -- 16 1 0x541c 1; expect_out 1 "ioctl TIOCLINUX errno"
+	sc -- 16 1 0x5413 1; expect_out 25 "an ordinary ioctl (TIOCGWINSZ on a pipe) reaches the kernel: ENOTTY"
+	sc -- 135 0x0400000; expect_out 1 "personality(READ_IMPLIES_EXEC)"
+	sc -- 135 0x8; expect_out 0 "personality(PER_LINUX32) is allowed"
+	sc -- 151 1
+	[ "$OUT" != 1 ] && [ "$OUT" != 38 ] || fail "mlockall was filtered ($OUT): not the default's business"
+	# a user namespace of its own is allowed (--disable-userns's job)
+	runb unshare -U true
+	expect_ok "unshare -U under the default profile"
+}
+
+t_seccomp_strict_profile() {
+	sbx_only "sbx profile"
+	sc --seccomp-profile strict -- 165 1 1 1 0 0; expect_out 1 "strict: mount EPERM"
+	sc --seccomp-profile strict -- 151 1; expect_out 38 "strict: unlisted mlockall ENOSYS"
+	sc --seccomp-profile strict -- 16 1 0x5412 1; expect_out 38 "strict: TIOCSTI not allowed"
+	sc --seccomp-profile strict -- 16 1 0x5413 1; expect_out 25 "strict: TIOCGWINSZ reaches the kernel"
+	sc --seccomp-profile strict -- 41 2 1 0; expect_out 38 "strict: AF_INET socket"
+	sc --seccomp-profile strict -- 135 0x0400000; expect_out 38 "strict: personality flags"
+	runb --seccomp-profile strict --tmpfs /w --chdir /w sh -c \
+		'printf "int main(void){return 0;}" >a.c && gcc -o a a.c && ./a && "$0" -c "import threading; t=threading.Thread(target=print); t.start(); t.join()" && git init -q r && echo ok' "$PY"
+	expect_ok "gcc, python3 threads and git under strict"
+	expect_out_has ok
+}
+
+t_seccomp_none_and_stacking() {
+	sbx_only "sbx profiles"
+	runb --seccomp-profile none grep '^Seccomp:' /proc/self/status
+	expect_out "$(printf 'Seccomp:\t0')" "none loads nothing"
+	runb --seccomp-profile default --seccomp-profile strict grep '^Seccomp_filters:' /proc/self/status
+	expect_out "$(printf 'Seccomp_filters:\t2')" "profiles stack"
+	runb --seccomp-log true
+	expect_ok "--seccomp-log"
+	run --seccomp-list
+	expect_ok
+	for p in default strict none; do grep -q "^$p " <<<"$OUT" || fail "--seccomp-list lacks $p"; done
+}
+
+# An allow-all program: one BPF_RET|BPF_K instruction returning ALLOW.
+allow_all() { printf '\x06\x00\x00\x00\x00\x00\xff\x7f'; }
+
+t_seccomp_fds_replace_the_default() {
+	allow_all >prog
+	runb --add-seccomp-fd 3 grep '^Seccomp_filters:' /proc/self/status 3<prog
+	expect_out "$(printf 'Seccomp_filters:\t1')" "only the caller's program"
+	is_bwrap && return 0
+	runb --seccomp 3 --seccomp-profile default grep '^Seccomp_filters:' /proc/self/status 3<prog
+	expect_out "$(printf 'Seccomp_filters:\t2')" "the caller's program and default"
+}
+
+t_seccomp_profile_file() {
+	sbx_only "sbx-compile-profile"
+	local compiler
+	compiler=$(dirname -- "$SBX")/sbx-compile-profile
+	[ -x "$compiler" ] || skip "no sbx-compile-profile next to $SBX"
+	printf 'default allow\nerrno EACCES uname\n' >p.profile
+	: >groups.list
+	"$compiler" -o p.bpf p.profile || fail "sbx-compile-profile failed"
+	sc --seccomp-profile "$W/p.bpf" --bind "$W" "$W" -- 63 1; expect_out 13 "uname denied with EACCES"
+	# the same blob is a bwrap --seccomp program
+	runb --seccomp 3 uname 3<p.bpf
+	expect_rc 1 "uname under the compiled blob via --seccomp"
+}
+
+t_seccomp_bad_programs() {
+	printf '123456789012' >bad
+	: >empty
+	allow_all >good
+	refuse --seccomp 3 3<bad
+	refuse --add-seccomp-fd 3 3<empty
+	refuse --seccomp 3 --add-seccomp-fd 4 3<good 4<good
+	is_bwrap && return 0
+	refuse --seccomp-profile nosuchprofile
+	refuse --seccomp-profile "$W/bad"
+}
+
+## bwrap plumbing
+
+t_file_and_data() {
+	printf 'one' >d1
+	printf 'two' >d2
+	runb --file 3 /etc/a --perms 0640 --file 4 /etc/b --ro-bind-data 3 /etc/c --bind-data 4 /etc/d \
+		sh -c 'stat -c "%n %a" /etc/a /etc/b /etc/c /etc/d; cat /etc/b /etc/d; echo; test -w /etc/c || echo c-ro; grep -c " /etc/[cd] " /proc/self/mounts' 3<d1 4<d2
+	expect_ok
+	expect_out_has "/etc/a 666"
+	expect_out_has "/etc/b 640"
+	expect_out_has "/etc/c 600"
+	expect_out_has "/etc/d 600"
+	expect_out_has "twotwo"
+	is_root || expect_out_has c-ro
+	expect_out_has 2
+	is_bwrap && return 0
+	runb --file 3 /a --file 3 /b cat /a /b 3<d1
+	expect_out "oneone" "the same fd twice gives both files the data"
+}
+
+t_bind_fd() {
+	sbx_only "bwrap 0.8 lacks --bind-fd"
+	mkdir -p dir/sub && echo hi >dir/sub/f
+	exec 8<dir
+	runb --ro-bind-fd 8 /x sh -c 'cat /x/sub/f; test -w /x || echo ro; ls /proc/self/fd'
+	exec 8<&-
+	expect_ok
+	expect_out_has hi
+	is_root || expect_out_has ro
+	! grep -qx 8 <<<"$OUT" || fail "the bound fd is still open inside"
+	mkfifo p
+	exec 8<>p
+	refuse --bind-fd 8 /x
+}
+
+t_info_and_json_status() {
+	runb --unshare-pid --unshare-net --info-fd 3 --json-status-fd 4 sh -c 'exit 5' 3>info 4>status
+	expect_rc 5
+	"$PY" - info status <<'EOF' || fail "bad status documents: $(cat info status)"
+import json, sys
+info = json.load(open(sys.argv[1]))
+assert set(info) == {"child-pid", "mnt-namespace", "net-namespace", "pid-namespace"}, info
+assert info["child-pid"] > 0
+lines = [json.loads(l) for l in open(sys.argv[2])]
+assert lines[0] == info, lines
+assert lines[1] == {"exit-code": 5}, lines
+EOF
+	runb --json-status-fd 4 sh -c 'kill -9 $$' 4>status
+	expect_rc 137
+	grep -qx '{ "exit-code": 137 }' status || fail "no exit-code 137 line: $(cat status)"
+}
+
+t_sync_and_block_fds() {
+	mkfifo go
+	( runb --bind "$W" "$W" --block-fd 3 --sync-fd 4 sh -c "touch '$W/ran'" 3<go 4>/dev/null; echo "$RC" >rc ) &
+	track $!
+	sleep 0.5
+	[ ! -e ran ] || fail "the command ran before --block-fd had data"
+	echo x >go
+	wait_for 10 test -e rc || fail "the sandbox did not finish after the unblock"
+	[ -e ran ] || fail "the command did not run"
+	[ "$(cat rc)" = 0 ] || fail "exit $(cat rc)"
+	# --sync-fd: the pipe sees EOF only once the sandbox is gone
+	start=$(date +%s%N)
+	runb --sync-fd 5 sleep 0.3 5> >(cat >/dev/null)
+	expect_ok
+}
+
+t_lock_file() {
+	: >lock
+	chmod 666 lock
+	runb --bind "$W" /w --lock-file /w/lock sleep 2 &
+	track $!
+	sleep 0.7
+	"$PY" -c 'import fcntl,sys; f=open(sys.argv[1],"r+"); fcntl.lockf(f, fcntl.LOCK_EX|fcntl.LOCK_NB)' lock 2>/dev/null &&
+		fail "the lock was not held while the sandbox ran"
+	wait
+	"$PY" -c 'import fcntl,sys; f=open(sys.argv[1],"r+"); fcntl.lockf(f, fcntl.LOCK_EX|fcntl.LOCK_NB)' lock ||
+		fail "the lock was still held after the sandbox ended"
+}
+
+t_overlays() {
+	sbx_only "bwrap 0.8 lacks overlays"
+	mkdir l1 l2 up wk
+	echo bottom >l1/a
+	echo top >l2/a
+	echo b >l1/b
+	runb --overlay-src "$W/l1" --overlay-src "$W/l2" --tmp-overlay /o sh -c 'cat /o/a /o/b; echo n >/o/new && cat /o/new'
+	expect_ok
+	expect_out "$(printf 'top\nb\nn')"
+	[ ! -e l1/new ] && [ ! -e l2/new ] || fail "--tmp-overlay wrote to a lower layer"
+	runb --overlay-src "$W/l1" --overlay "$W/up" "$W/wk" /o sh -c 'echo n >/o/new'
+	expect_ok
+	[ -e up/new ] || fail "--overlay did not write to RWSRC"
+	runb --overlay-src "$W/l1" --overlay-src "$W/l2" --ro-overlay /o sh -c 'cat /o/a; echo x >/o/x'
+	expect_rc 2 "write to --ro-overlay (sh's status for a failed redirection)"
+	expect_err_has "Read-only file system"
+	expect_out top
+	refuse --tmp-overlay /o
+	refuse --overlay-src "$W/l1" --dir /o
+}
+
+t_level_prefix() {
+	sbx_only "bwrap 0.8 lacks --level-prefix"
+	runb --level-prefix --chdir /nonexistent true
+	expect_rc 1
+	case $ERR in "<3>$ME: "*) ;; *) fail "no <3> prefix: $ERR" ;; esac
+}
+
+t_bwrap_name() {
+	sbx_only "sbx invoked as bwrap"
+	ln -s "$SBX" bwrap
+	OUT=$(./bwrap --version)
+	[ "$OUT" = "bubblewrap 0.11.1" ] || fail "--version as bwrap: $OUT"
+	ERR=$(./bwrap --frobnicate 2>&1)
+	[ "$ERR" = "bwrap: Unknown option --frobnicate" ] || fail "message as bwrap: $ERR"
+}
+
+t_disable_userns() {
+	local u=()
+	is_root && u=(--unshare-user)
+	BASE+=("${u[@]}")
+	runb --disable-userns sh -c 'unshare -U true 2>/dev/null && echo created || echo refused'
+	expect_ok
+	expect_out refused
+	runb --assert-userns-disabled true
+	expect_rc 1 "--assert-userns-disabled when they are not"
+	runb --disable-userns --assert-userns-disabled true
+	expect_ok
+}
+
+t_many_binds_via_args() {
+	local i
+	mkdir src
+	for i in $(seq 3000); do mkdir "src/$i"; printf '%s\0' --ro-bind "$W/src/$i" "/m/$i"; done >args
+	runb --args 3 sh -c 'ls /m | wc -l; grep -c " /m/" /proc/self/mounts' 3<args
+	expect_ok
+	expect_out "$(printf '3000\n3000')"
+}
+
 # ---------------------------------------------------------------------------
 
 if [ -n "${SBX_IT_PASS:-}" ]; then
