@@ -24,6 +24,10 @@
 /* Upper bounds that keep a hostile --args stream from exhausting memory. */
 #define ARGS_MAX_DEPTH 32
 #define ARGS_MAX_BYTES (256u * 1024 * 1024)
+/* A --file/--bind-data payload is held in memory until setup. */
+#define DATA_MAX_BYTES ((size_t)1 << 30)
+/* BPF_MAXINSNS instructions of 8 bytes, plus one to see "too long". */
+#define SECCOMP_MAX_BYTES ((size_t)4096 * 8 + 8)
 
 struct parse {
 	struct sbx_plan *plan;
@@ -405,8 +409,8 @@ static int opt_fd(struct parse *p, const struct option *o, char **a, struct sbx_
 }
 
 /* The whole content of fd, read once and closed (bwrap closes it too). */
-static int fd_blob(struct parse *p, const struct option *o, const char *s, struct sbx_blob *out,
-		   struct sbx_err *err)
+static int fd_blob(struct parse *p, const struct option *o, const char *s, size_t max,
+		   struct sbx_blob *out, struct sbx_err *err)
 {
 	char *buf;
 	size_t len;
@@ -422,7 +426,7 @@ static int fd_blob(struct parse *p, const struct option *o, const char *s, struc
 	}
 	if (fcntl(fd, F_GETFD) < 0)
 		return sbx_fail(err, "%s: fd %d is not open", o->name, fd);
-	if (read_all_fd(fd, &buf, &len, err) < 0)
+	if (read_all_fd(fd, max, &buf, &len, err) < 0)
 		return -1;
 	close(fd);
 	own(p, buf);
@@ -440,7 +444,7 @@ static int opt_data(struct parse *p, const struct option *o, char **a, struct sb
 	struct sbx_op *op;
 	bool file = o->flags == SBX_OP_FILE;
 
-	if (fd_blob(p, o, a[0], &blob, err) < 0)
+	if (fd_blob(p, o, a[0], DATA_MAX_BYTES, &blob, err) < 0)
 		return -1;
 	op = new_op(p, file ? SBX_OP_FILE : SBX_OP_BIND_DATA, a[1]);
 	op->data = blob;
@@ -476,7 +480,7 @@ static int opt_seccomp(struct parse *p, const struct option *o, char **a, struct
 
 	if ((add && p->seccomp_single) || (!add && p->seccomp_add))
 		return sbx_fail(err, "--seccomp cannot be combined with --add-seccomp-fd");
-	if (fd_blob(p, o, a[0], &blob, err) < 0)
+	if (fd_blob(p, o, a[0], SECCOMP_MAX_BYTES, &blob, err) < 0)
 		return -1;
 	if (!filter_blob_valid(&blob))
 		return sbx_fail(err, "%s: fd %s does not hold a BPF program (%zu bytes: need a "
@@ -515,7 +519,7 @@ static int opt_seccomp_profile(struct parse *p, const struct option *o, char **a
 
 		if (fd < 0)
 			return sbx_fail_errno(err, "%s: can't open %s", o->name, a[0]);
-		if (read_all_fd(fd, &buf, &len, err) < 0)
+		if (read_all_fd(fd, SECCOMP_MAX_BYTES, &buf, &len, err) < 0)
 			return -1;
 		blob = (struct sbx_blob){ own(p, buf), len };
 		if (!filter_blob_valid(&blob))
@@ -687,7 +691,7 @@ static int opt_args(struct parse *p, const struct option *o, char **a, struct sb
 		return sbx_fail(err, "--args: invalid fd '%s'", a[0]);
 	if (fcntl(fd, F_GETFD) < 0)
 		return sbx_fail(err, "--args: fd %d is not open", fd);
-	if (read_all_fd(fd, &buf, &len, err) < 0)
+	if (read_all_fd(fd, ARGS_MAX_BYTES - p->args_bytes, &buf, &len, err) < 0)
 		return -1;
 	close(fd);
 	p->args_bytes += len;

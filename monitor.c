@@ -21,8 +21,15 @@ static void wait_set(sigset_t *set)
 
 void monitor_block_signals(sigset_t *saved)
 {
+	struct sigaction dfl = { .sa_handler = SIG_DFL };
 	sigset_t set;
 
+	/* An inherited SIG_IGN for SIGCHLD would make the kernel reap for us
+	 * and lose the status. It is reset here, before any child exists:
+	 * setting SIG_DFL later would discard a SIGCHLD already pending
+	 * (POSIX, sigaction: pending signals whose default is to be ignored
+	 * are discarded), and the wait below would never wake. */
+	sigaction(SIGCHLD, &dfl, NULL);
 	wait_set(&set);
 	sigprocmask(SIG_BLOCK, &set, saved);
 }
@@ -38,22 +45,28 @@ int monitor_exit_code(int wstatus)
 
 int monitor_wait(pid_t main_pid, bool tty_signals_too, bool reap_all)
 {
-	struct sigaction dfl = { .sa_handler = SIG_DFL };
+	bool first = true;
 	sigset_t set;
 
-	/* An inherited SIG_IGN for SIGCHLD would make the kernel reap for us
-	 * and lose the status. */
-	sigaction(SIGCHLD, &dfl, NULL);
 	wait_set(&set);
 	for (;;) {
 		siginfo_t info;
-		int sig = sigwaitinfo(&set, &info);
+		int sig;
 
+		/* Reap once before the first wait: a child may be gone already,
+		 * its SIGCHLD taken by nobody. */
+		if (first) {
+			first = false;
+			sig = SIGCHLD;
+		} else {
+			sig = sigwaitinfo(&set, &info);
+		}
 		if (sig < 0) {
+			int st;
+
 			if (errno == EINTR)
 				continue;
 			/* Cannot happen with a valid set; fall back to a blocking wait. */
-			int st;
 			if (SBX_RETRY(waitpid(main_pid, &st, 0)) == main_pid)
 				return monitor_exit_code(st);
 			return 1;

@@ -225,7 +225,7 @@ char *xasprintf(const char *fmt, ...)
 	return p;
 }
 
-int read_all_fd(int fd, char **out, size_t *len, struct sbx_err *err)
+int read_all_fd(int fd, size_t max, char **out, size_t *len, struct sbx_err *err)
 {
 	size_t cap = 4096, n = 0;
 	char *buf = xmalloc(cap);
@@ -250,6 +250,10 @@ int read_all_fd(int fd, char **out, size_t *len, struct sbx_err *err)
 		if (r == 0)
 			break;
 		n += (size_t)r;
+		if (n > max) {
+			free(buf);
+			return sbx_fail(err, "fd %d holds more than %zu bytes", fd, max);
+		}
 	}
 	buf[n] = '\0';
 	*out = buf;

@@ -999,6 +999,18 @@ t_seccomp_bad_programs() {
 	refuse --seccomp-profile "$W/bad"
 }
 
+## Exit races
+
+# A command that exits at once must never leave the monitor or PID 1 waiting
+# for a SIGCHLD that was already taken (a lost SIGCHLD hung sbx once).
+t_quick_exits_never_hang() {
+	local i
+	for i in $(seq 150); do
+		timeout 5 "$SBX" "${BASE[@]}" --unshare-pid true </dev/null || fail "run $i: exit $? (124: hung)"
+		timeout 5 "$SBX" "${BASE[@]}" true </dev/null || fail "run $i without a pid namespace: exit $?"
+	done
+}
+
 ## bwrap plumbing
 
 t_file_and_data() {

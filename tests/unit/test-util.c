@@ -113,7 +113,7 @@ Test(read_all_fd, reads_everything_with_nuls)
 	cr_assert_eq(pipe(p), 0);
 	cr_assert_eq(write(p[1], "a\0bc\0", 5), 5);
 	close(p[1]);
-	cr_assert_eq(read_all_fd(p[0], &buf, &len, &err), 0);
+	cr_assert_eq(read_all_fd(p[0], 100, &buf, &len, &err), 0);
 	cr_assert_eq(len, 5);
 	cr_assert_eq(memcmp(buf, "a\0bc\0", 5), 0);
 	cr_assert_eq(buf[5], '\0');
@@ -127,6 +127,19 @@ Test(read_all_fd, bad_fd_is_an_error)
 	char *buf;
 	size_t len;
 
-	cr_assert_eq(read_all_fd(987, &buf, &len, &err), -1);
+	cr_assert_eq(read_all_fd(987, 100, &buf, &len, &err), -1);
 	cr_assert(strstr(err.msg, "fd 987") != NULL, "%s", err.msg);
+}
+
+Test(read_all_fd, more_than_max_is_an_error)
+{
+	struct sbx_err err;
+	int fd = open("/dev/zero", O_RDONLY | O_CLOEXEC);
+	char *buf;
+	size_t len;
+
+	cr_assert_geq(fd, 0);
+	cr_assert_eq(read_all_fd(fd, 1 << 20, &buf, &len, &err), -1);
+	cr_assert(strstr(err.msg, "holds more than 1048576 bytes") != NULL, "%s", err.msg);
+	close(fd);
 }
