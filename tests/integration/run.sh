@@ -999,6 +999,29 @@ t_seccomp_bad_programs() {
 	refuse --seccomp-profile "$W/bad"
 }
 
+## Diagnosis
+
+# User namespaces disabled: the message says why and what fixes it. The
+# sysctl is changed for this test only and restored on every way out.
+t_userns_disabled_message() {
+	sbx_only "sbx explains a refused user namespace"
+	root_only "changing user.max_user_namespaces needs root"
+	local old
+	old=$(cat /proc/sys/user/max_user_namespaces)
+	on_cleanup "echo $old >/proc/sys/user/max_user_namespaces"
+	trap 'echo "$old" >/proc/sys/user/max_user_namespaces' EXIT
+	echo 0 2>/dev/null >/proc/sys/user/max_user_namespaces ||
+		skip "this machine does not let even root write user.max_user_namespaces"
+	timeout 20 setpriv --reuid=65534 --regid=65534 --clear-groups -- "$SBX" "${BASE[@]}" true \
+		</dev/null >.out 2>.err
+	RC=$?
+	echo "$old" >/proc/sys/user/max_user_namespaces
+	ERR=$(cat .err)
+	expect_rc 1
+	expect_err_has "$ME: can't create a user namespace: they are disabled (sysctl user.max_user_namespaces=0"
+	[ "$(wc -l <.err)" -eq 1 ] || fail "more than one line: $ERR"
+}
+
 ## Exit races
 
 # A command that exits at once must never leave the monitor or PID 1 waiting
