@@ -127,18 +127,6 @@ static int format_start(pid_t child, const struct sbx_plan *plan, bool pretty, c
 	return (int)len;
 }
 
-static int write_all(int fd, const char *buf, size_t len)
-{
-	while (len > 0) {
-		ssize_t w = SBX_RETRY(write(fd, buf, len));
-		if (w < 0)
-			return -1;
-		buf += w;
-		len -= (size_t)w;
-	}
-	return 0;
-}
-
 int monitor_report_start(pid_t child, const struct sbx_plan *plan)
 {
 	char buf[1024];

@@ -365,21 +365,6 @@ static int do_remount_ro(struct sbx_rootfs *rf, const struct sbx_op *op, struct 
 	return 0;
 }
 
-static int write_all(int fd, const struct sbx_blob *data)
-{
-	const char *p = data->data;
-	size_t left = data->len;
-
-	while (left > 0) {
-		ssize_t w = SBX_RETRY(write(fd, p, left));
-		if (w < 0)
-			return -1;
-		p += w;
-		left -= (size_t)w;
-	}
-	return 0;
-}
-
 /* --file: a new file with the data, mode exactly perms. */
 static int do_file(struct sbx_rootfs *rf, const struct sbx_op *op, struct sbx_err *err)
 {
@@ -388,7 +373,7 @@ static int do_file(struct sbx_rootfs *rf, const struct sbx_op *op, struct sbx_er
 
 	if (fd < 0)
 		return sbx_fail_errno(err, "can't create file %s", op->dest);
-	if (write_all(fd, &op->data) < 0 || fchmod(fd, op->perms) < 0)
+	if (write_all(fd, op->data.data, op->data.len) < 0 || fchmod(fd, op->perms) < 0)
 		return sbx_fail_errno(err, "can't write file %s", op->dest);
 	return 0;
 }
@@ -403,7 +388,7 @@ static int do_bind_data(struct sbx_rootfs *rf, const struct sbx_op *op, struct s
 
 	snprintf(name, sizeof(name), "/bind-data-%u", rf->n_data++);
 	fd = open(name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, op->perms);
-	if (fd < 0 || write_all(fd, &op->data) < 0 || fchmod(fd, op->perms) < 0)
+	if (fd < 0 || write_all(fd, op->data.data, op->data.len) < 0 || fchmod(fd, op->perms) < 0)
 		return sbx_fail_errno(err, "can't write the data for %s", op->dest);
 	src_fd = open(name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
 	target_fd = bm_mount_point(rf->newroot_fd, op->dest, false);

@@ -261,21 +261,27 @@ int read_all_fd(int fd, size_t max, char **out, size_t *len, struct sbx_err *err
 	return 0;
 }
 
-int write_file_at(int dirfd, const char *path, const char *data)
+int write_all(int fd, const void *buf, size_t len)
 {
-	_cleanup_close_ int fd = openat(dirfd, path, O_WRONLY | O_CLOEXEC | O_NOCTTY);
-	size_t len = strlen(data);
+	const char *p = buf;
 
-	if (fd < 0)
-		return -1;
 	while (len > 0) {
-		ssize_t w = SBX_RETRY(write(fd, data, len));
+		ssize_t w = SBX_RETRY(write(fd, p, len));
 		if (w < 0)
 			return -1;
-		data += w;
+		p += w;
 		len -= (size_t)w;
 	}
 	return 0;
+}
+
+int write_file_at(int dirfd, const char *path, const char *data)
+{
+	_cleanup_close_ int fd = openat(dirfd, path, O_WRONLY | O_CLOEXEC | O_NOCTTY);
+
+	if (fd < 0)
+		return -1;
+	return write_all(fd, data, strlen(data));
 }
 
 ssize_t read_file_at(int dirfd, const char *path, char *buf, size_t size)

@@ -74,6 +74,8 @@ char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Read everything from fd (until EOF) into a NUL-terminated heap buffer;
  * more than max bytes is an error (an fd on /dev/zero must not eat memory). */
 int read_all_fd(int fd, size_t max, char **out, size_t *len, struct sbx_err *err);
+/* Write all of buf to fd, retrying short writes and EINTR. 0 or -1/errno. */
+int write_all(int fd, const void *buf, size_t len);
 /* Write a whole buffer to path (opened O_WRONLY|O_CLOEXEC). 0 or -1/errno. */
 int write_file_at(int dirfd, const char *path, const char *data);
 /* Read a small text file into buf (NUL-terminated). bytes read or -1/errno. */
