@@ -1,6 +1,7 @@
 # Shared by the bench scripts: build the runner, drop privileges, medians.
 set -u
 SBX=${SBX:-./sbx}
+SBX_ORIG=$SBX
 BWRAP=${BWRAP:-/usr/bin/bwrap}
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 TMP=$(mktemp -d /tmp/sbx-bench.XXXXXX)

@@ -987,6 +987,34 @@ t_seccomp_profile_file() {
 	expect_rc 1 "uname under the compiled blob via --seccomp"
 }
 
+# sbx-compile-profile's own errors: one line naming file and line, exit 1.
+t_compile_profile_errors() {
+	sbx_only "sbx-compile-profile"
+	local compiler
+	compiler=$(dirname -- "$SBX")/sbx-compile-profile
+	[ -x "$compiler" ] || skip "no sbx-compile-profile next to $SBX"
+	: >groups.list
+	printf 'default allow\n\nerrno EPERM no_such_syscall\n' >a.profile
+	ERR=$("$compiler" -o a.bpf a.profile 2>&1)
+	RC=$?
+	expect_rc 1
+	[ "$ERR" = "sbx-compile-profile: ./a.profile:3: unknown syscall 'no_such_syscall'" ] ||
+		[ "$ERR" = "sbx-compile-profile: a.profile:3: unknown syscall 'no_such_syscall'" ] ||
+		fail "message: $ERR"
+	printf 'default allow\nerrno EPERM ioctl\nallow ioctl if arg1 == 1\n' >b.profile
+	ERR=$("$compiler" -o b.bpf b.profile 2>&1)
+	RC=$?
+	expect_rc 1
+	expect_err_has "b.profile:3: the rule for 'ioctl' conflicts with another rule for it"
+	printf 'errno EWHAT mount\n' >c.profile
+	ERR=$("$compiler" c.profile 2>&1)
+	RC=$?
+	expect_rc 1
+	expect_err_has "c.profile:1: unknown errno 'EWHAT'"
+	"$compiler" --dump "$(dirname -- "$SBX")/../seccomp-profiles/default.profile" >/dev/null 2>&1 ||
+		"$compiler" --help >/dev/null || fail "--help failed"
+}
+
 t_seccomp_bad_programs() {
 	printf '123456789012' >bad
 	: >empty
