@@ -1116,7 +1116,7 @@ EOF
 
 t_sync_and_block_fds() {
 	mkfifo go
-	( runb --bind "$W" "$W" --block-fd 3 --sync-fd 4 sh -c "touch '$W/ran'" 3<go 4>/dev/null; echo "$RC" >rc ) &
+	( runb --bind "$W" "$W" --block-fd 3 --sync-fd 4 sh -c "touch '$W/ran'" 3<>go 4>/dev/null; echo "$RC" >rc ) &
 	track $!
 	sleep 0.5
 	[ ! -e ran ] || fail "the command ran before --block-fd had data"
@@ -1191,6 +1191,97 @@ t_disable_userns() {
 	expect_rc 1 "--assert-userns-disabled when they are not"
 	runb --disable-userns --assert-userns-disabled true
 	expect_ok
+}
+
+t_userns_and_pidns_fds() {
+	sbx_only "bwrap 0.8 lacks --userns2 behaviour checks here; sbx joins namespaces by fd"
+	mkdir -p ready
+	runb --bind "$W" "$W" --unshare-user --unshare-pid sh -c "echo \$\$ >'$W/ready/pid'; exec sleep 30" &
+	track $!
+	wait_for 10 test -s ready/pid || fail "the first sandbox did not start"
+	local outer
+	outer=$(pgrep -f -x "sleep 30" | while read -r p; do
+		[ "$(readlink /proc/$p/ns/user)" != "$(readlink /proc/self/ns/user)" ] && echo "$p"; done | head -1)
+	[ -n "$outer" ] || fail "can't find the first sandbox's sleep"
+	track "$outer"
+	local userns
+	userns=$(readlink "/proc/$outer/ns/user")
+	exec 5<"/proc/$outer/ns/user" 6<"/proc/$outer/ns/pid"
+	run --userns 5 --pidns 6 "${BASE[@]}" sh -c 'readlink /proc/self/ns/user; readlink /proc/self/ns/pid'
+	expect_ok
+	[ "$(line 1)" = "$userns" ] || fail "--userns: inside is $(line 1), expected $userns"
+	[ "$(line 2)" = "$(readlink "/proc/$outer/ns/pid")" ] || fail "--pidns: inside is $(line 2)"
+	refuse --userns 5 --pidns 6 --unshare-pid
+	exec 5<&- 6<&-
+	refuse --userns2 0
+	refuse --userns 0 --unshare-user
+}
+
+t_userns_block_fd() {
+	sbx_only "sbx writes no maps with --userns-block-fd: the caller does"
+	mkfifo go
+	( run --unshare-user --info-fd 3 --userns-block-fd 4 "${BASE[@]}" sh -c 'id -u; id -g' 3>info 4<>go
+	  echo "$RC" >rc; printf '%s\n' "$OUT" >out ) &
+	track $!
+	wait_for 10 test -s info || fail "no --info-fd document"
+	local pid
+	pid=$("$PY" -c 'import json,sys; print(json.load(open(sys.argv[1]))["child-pid"])' info)
+	echo deny >"/proc/$pid/setgroups" 2>/dev/null
+	echo "$HOST_UID $HOST_UID 1" >"/proc/$pid/uid_map" || fail "can't write the uid map"
+	echo "$HOST_GID $HOST_GID 1" >"/proc/$pid/gid_map" || fail "can't write the gid map"
+	echo go >go
+	wait_for 10 test -s rc || fail "the sandbox did not finish"
+	[ "$(cat rc)" = 0 ] || fail "exit $(cat rc)"
+	[ "$(cat out)" = "$(printf '%s\n%s' "$HOST_UID" "$HOST_GID")" ] || fail "ids inside: $(cat out)"
+}
+
+# A flatpak-style launcher: hundreds of binds through --args, generated
+# /etc/passwd and /etc/group as --ro-bind-data, a symlink farm, --dev,
+# --proc, a pid namespace, --die-with-parent, --info-fd, --json-status-fd,
+# --sync-fd and a --seccomp program; the app checks the tree it sees.
+t_launcher() {
+	local i
+	mkdir -p runtime/share app
+	for i in $(seq 300); do mkdir -p "runtime/share/pkg$i" && echo "$i" >"runtime/share/pkg$i/id"; done
+	printf 'app:x:%s:%s::/home/app:/bin/sh\n' "$HOST_UID" "$HOST_GID" >passwd
+	printf 'app:x:%s:\n' "$HOST_GID" >group
+	value=$(printf 'sp ace\nnew\001line\377')
+	{
+		printf '%s\0' --ro-bind /usr /usr --symlink usr/bin /bin --symlink usr/lib /lib \
+			--symlink usr/sbin /sbin --dev /dev --proc /proc --unshare-pid --die-with-parent \
+			--dir /tmp --dir /run/user --setenv APPVAL "$value"
+		[ -e /lib64 ] && printf '%s\0' --symlink usr/lib64 /lib64
+		for i in $(seq 300); do printf '%s\0' --ro-bind "$W/runtime/share/pkg$i" "/app/share/pkg$i"; done
+		printf '%s\0' --ro-bind-data 7 /etc/passwd --ro-bind-data 8 /etc/group
+	} >args
+	allow_all >prog
+	cat >app/check.py <<'EOF'
+import os, pwd, sys
+ids = sorted(int(open(f"/app/share/{d}/id").read()) for d in os.listdir("/app/share"))
+assert ids == list(range(1, 301)), ids[:5]
+assert pwd.getpwuid(os.getuid()).pw_name == "app"
+assert sorted(os.listdir("/")) == ["app", "bin", "dev", "etc", "lib"] + (["lib64"] if os.path.exists("/lib64") else []) + ["proc", "run", "sbin", "tmp", "usr"], sorted(os.listdir("/"))
+assert os.environb[b"APPVAL"] == b"sp ace\nnew\001line\377", os.environb[b"APPVAL"]
+assert os.getpid() == 2
+print("app ok")
+EOF
+	timeout 30 "$SBX" --args 3 --info-fd 4 --json-status-fd 5 --sync-fd 6 --seccomp 9 \
+		--ro-bind "$W/app" /app/bin "$PY" /app/bin/check.py \
+		3<args 4>info 5>status 6>/dev/null 7<passwd 8<group 9<prog >.out 2>.err </dev/null
+	RC=$?
+	OUT=$(cat .out) ERR=$(cat .err)
+	expect_ok
+	expect_out "app ok"
+	"$PY" - info status <<'EOF' || fail "bad status documents: $(cat info status)"
+import json, sys
+info = json.load(open(sys.argv[1]))
+lines = [json.loads(l) for l in open(sys.argv[2])]
+assert lines[0]["child-pid"] == info["child-pid"] > 1, (info, lines)
+assert "pid-namespace" in info and "mnt-namespace" in info
+assert lines[-1] == {"exit-code": 0}, lines
+EOF
+	pid=$("$PY" -c 'import json,sys; print(json.load(open(sys.argv[1]))["child-pid"])' info)
+	! alive "$pid" || fail "the sandbox's pid 1 ($pid) is still alive"
 }
 
 t_many_binds_via_args() {
