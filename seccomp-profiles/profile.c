@@ -209,15 +209,18 @@ static int parse_line(struct ctx *c, const char *file, int line, char *s, const 
 	if (n == 0)
 		return 0;
 	if (strcmp(w[0], "description") == 0) {
-		size_t off = 0;
+		char *d = c->out->description;
+		size_t cap = sizeof(c->out->description), off = 0;
 
-		c->out->description[0] = '\0';
-		for (i = 1; i < n; i++)
-			off += (size_t)snprintf(c->out->description + off,
-						off < sizeof(c->out->description)
-							? sizeof(c->out->description) - off
-							: 0,
-						"%s%s", i > 1 ? " " : "", w[i]);
+		d[0] = '\0';
+		/* Words joined by one space, cut at the buffer's end. */
+		for (i = 1; i < n && off + 1 < cap; i++) {
+			int k = snprintf(d + off, cap - off, "%s%s", i > 1 ? " " : "", w[i]);
+
+			if (k < 0)
+				break;
+			off += (size_t)k < cap - off ? (size_t)k : cap - off - 1;
+		}
 		return 0;
 	}
 	if (strcmp(w[0], "include") == 0) {

@@ -1,4 +1,4 @@
-/* bench/syscalls: ns per syscall for getppid (always allowed) and for an
+/* bench/syscall-loop.c (run by bench/syscalls): ns per syscall for getppid (always allowed) and for an
  * ioctl the filter checks the arguments of (TCGETS on a pipe: ENOTTY).
  *   syscalls [--allow-all] [--count-insns BLOB]
  * --allow-all first loads a one-instruction allow-all filter (the floor of
