@@ -1196,11 +1196,14 @@ t_disable_userns() {
 t_userns_and_pidns_fds() {
 	sbx_only "bwrap 0.8 lacks --userns2 behaviour checks here; sbx joins namespaces by fd"
 	mkdir -p ready
-	runb --bind "$W" "$W" --unshare-user --unshare-pid sh -c "echo \$\$ >'$W/ready/pid'; exec sleep 30" &
+	# A sleep time of its own, so that a parallel run's sandbox is never taken.
+	local naps="30.$$$RANDOM"
+	runb --bind "$W" "$W" --unshare-user --unshare-pid sh -c "echo \$\$ >'$W/ready/pid'; exec sleep $naps" &
 	track $!
 	wait_for 10 test -s ready/pid || fail "the first sandbox did not start"
 	local outer
-	outer=$(pgrep -f -x "sleep 30" | while read -r p; do
+	wait_for 10 have_pids "sleep $naps" || fail "can't see the first sandbox's sleep"
+	outer=$(pids_of "sleep $naps" | while read -r p; do
 		[ "$(readlink /proc/$p/ns/user)" != "$(readlink /proc/self/ns/user)" ] && echo "$p"; done | head -1)
 	[ -n "$outer" ] || fail "can't find the first sandbox's sleep"
 	track "$outer"
