@@ -968,11 +968,6 @@ static int finish(struct parse *p, struct sbx_err *err)
 		return sbx_fail(err, "--userns is not compatible with --unshare-user");
 	if (plan->userns2_fd >= 0 && plan->userns_fd < 0)
 		return sbx_fail(err, "--userns2 requires --userns");
-	/* The kernel creates a PID namespace only under the creator's own, so
-	 * nesting one under a joined namespace needs an extra intermediate
-	 * process (bwrap forks twice); sbx does not do that yet. */
-	if (plan->pidns_fd >= 0 && plan->unshare_pid)
-		return sbx_fail(err, "--pidns with --unshare-pid is not supported yet");
 	if (plan->disable_userns && plan->userns_fd >= 0)
 		return sbx_fail(err, "--disable-userns is not compatible with --userns");
 	/* bwrap: a user namespace is implied unless the caller is root. */

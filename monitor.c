@@ -43,7 +43,7 @@ int monitor_exit_code(int wstatus)
 	return 1;
 }
 
-int monitor_wait(pid_t main_pid, bool tty_signals_too, bool reap_all)
+int monitor_wait(pid_t main_pid, pid_t signal_pid, bool tty_signals_too, bool reap_all)
 {
 	bool first = true;
 	sigset_t set;
@@ -84,7 +84,7 @@ int monitor_wait(pid_t main_pid, bool tty_signals_too, bool reap_all)
 			continue;
 		}
 		if (info.si_code != SI_KERNEL || tty_signals_too)
-			kill(main_pid, sig);
+			kill(signal_pid, sig);
 	}
 }
 

@@ -520,7 +520,9 @@ out:
 
 int rootfs_apply(struct sbx_rootfs *rf, const struct sbx_plan *plan, struct sbx_err *err)
 {
-	bool own_pidns = plan->unshare_pid;
+	/* A joined PID namespace is owned by the joined user namespace: it
+	 * gets its own procfs, as a new one does. */
+	bool own_pidns = plan->unshare_pid || plan->pidns_fd >= 0;
 
 	for (size_t i = 0; i < plan->n_ops; i++) {
 		const struct sbx_op *op = &plan->ops[i];

@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -48,6 +49,7 @@ struct sbx_run {
 	mode_t umask;
 	int last_cap; /* read before the sandbox's /proc may be gone */
 	int proc_self_fd; /* the child's /proc/PID on the host's procfs, for --disable-userns */
+	int pid_sock[2]; /* --pidns --unshare-pid: the nested child reports itself */
 };
 
 static __attribute__((noreturn)) void child_fail(const struct sbx_err *err)
@@ -64,7 +66,8 @@ static int clone_flags(const struct sbx_plan *plan)
 		flags |= CLONE_NEWUSER;
 	if (plan->unshare_ipc)
 		flags |= CLONE_NEWIPC;
-	if (plan->unshare_pid)
+	/* Under a joined PID namespace, nest_pidns() makes the new one. */
+	if (plan->unshare_pid && plan->pidns_fd < 0)
 		flags |= CLONE_NEWPID;
 	if (plan->unshare_net)
 		flags |= CLONE_NEWNET;
@@ -222,8 +225,10 @@ static int close_fds(const struct sbx_plan *plan, struct sbx_err *err)
 	_cleanup_free_ int *keep = xcalloc(plan->n_keep_fds + 1, sizeof(int));
 	unsigned lo = 3;
 
-	memcpy(keep, plan->keep_fds, plan->n_keep_fds * sizeof(int));
-	qsort(keep, plan->n_keep_fds, sizeof(int), cmp_int);
+	if (plan->n_keep_fds) {
+		memcpy(keep, plan->keep_fds, plan->n_keep_fds * sizeof(int));
+		qsort(keep, plan->n_keep_fds, sizeof(int), cmp_int);
+	}
 	keep[plan->n_keep_fds] = -1;
 	for (size_t i = 0; i <= plan->n_keep_fds; i++) {
 		unsigned hi = keep[i] < 0 ? ~0U : (unsigned)keep[i];
@@ -312,7 +317,70 @@ static __attribute__((noreturn)) void run_command(struct sbx_run *run)
 	}
 	if (pid == 0)
 		exec_command(run);
-	_exit(monitor_wait(pid, false, true));
+	_exit(monitor_wait(pid, pid, false, true));
+}
+
+/* --pidns with --unshare-pid. The kernel creates a PID namespace only as a
+ * child of the creator's own, and setns() moved only our children into the
+ * joined one: so here, in the joined namespace, unshare a nested one and
+ * fork its PID 1, which goes on with the setup. This process stays as its
+ * waiter, because an orphan would go to the joined namespace's init, not to
+ * the monitor; the monitor learns the new pid from the kernel (SO_PASSCRED)
+ * and sends signals straight to it. */
+static void nest_pidns(struct sbx_run *run)
+{
+	struct sbx_err err;
+	pid_t pid;
+	int status;
+
+	if (unshare(CLONE_NEWPID) < 0) {
+		sbx_fail_errno(&err, "can't create a PID namespace in the --pidns one");
+		child_fail(&err);
+	}
+	pid = fork();
+	if (pid < 0) {
+		sbx_fail_errno(&err, "can't fork into the new PID namespace");
+		child_fail(&err);
+	}
+	if (pid == 0) {
+		if (run->plan->die_with_parent)
+			prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+		/* One byte: the kernel attaches our pid as the monitor sees it. */
+		if (SBX_RETRY(write(run->pid_sock[1], "p", 1)) != 1)
+			_exit(1);
+		close(run->pid_sock[1]);
+		return;
+	}
+	close(run->sync_fd);
+	close(run->pid_sock[1]);
+	if (SBX_RETRY(waitpid(pid, &status, 0)) != pid)
+		_exit(1);
+	_exit(monitor_exit_code(status));
+}
+
+/* The monitor's side: the pid of the nested namespace's PID 1, or -1 if the
+ * child failed before it got that far. */
+static pid_t receive_nested_pid(int sock)
+{
+	char byte, control[CMSG_SPACE(sizeof(struct ucred))];
+	struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
+	struct msghdr msg = {
+		.msg_iov = &iov,
+		.msg_iovlen = 1,
+		.msg_control = control,
+		.msg_controllen = sizeof(control),
+	};
+	struct cmsghdr *cmsg;
+	struct ucred cred;
+
+	if (SBX_RETRY(recvmsg(sock, &msg, MSG_CMSG_CLOEXEC)) != 1)
+		return -1;
+	cmsg = CMSG_FIRSTHDR(&msg);
+	if (!cmsg || cmsg->cmsg_level != SOL_SOCKET || cmsg->cmsg_type != SCM_CREDENTIALS ||
+	    cmsg->cmsg_len != CMSG_LEN(sizeof(cred)))
+		return -1;
+	memcpy(&cred, CMSG_DATA(cmsg), sizeof(cred));
+	return cred.pid > 0 ? cred.pid : -1;
 }
 
 /* Steps 3 to 5, in the cloned child. */
@@ -325,6 +393,10 @@ static __attribute__((noreturn)) void child_main(struct sbx_run *run)
 
 	if (plan->die_with_parent)
 		prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+	if (run->pid_sock[0] >= 0) {
+		close(run->pid_sock[0]);
+		nest_pidns(run);
+	}
 	/* Wait for the id maps; EOF means the monitor is gone. */
 	if (SBX_RETRY(read(run->sync_fd, &byte, 1)) != 1)
 		_exit(1);
@@ -366,10 +438,10 @@ static __attribute__((noreturn)) void child_main(struct sbx_run *run)
 
 static __attribute__((noreturn)) void sandbox_run(const struct sbx_plan *plan)
 {
-	struct sbx_run run = { .plan = plan, .proc_self_fd = -1 };
+	struct sbx_run run = { .plan = plan, .proc_self_fd = -1, .pid_sock = { -1, -1 } };
 	struct sbx_err err;
 	int pipe_fds[2];
-	pid_t ppid = getppid(), pid;
+	pid_t ppid = getppid(), pid, main_pid;
 	int status;
 
 	if (isatty(STDOUT_FILENO))
@@ -379,6 +451,10 @@ static __attribute__((noreturn)) void sandbox_run(const struct sbx_plan *plan)
 	umask(run.umask);
 	if (pipe2(pipe_fds, O_CLOEXEC) < 0)
 		sbx_die("can't create a pipe: %s", strerror(errno));
+	if (plan->pidns_fd >= 0 && plan->unshare_pid &&
+	    (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, run.pid_sock) < 0 ||
+	     setsockopt(run.pid_sock[0], SOL_SOCKET, SO_PASSCRED, &(int){ 1 }, sizeof(int)) < 0))
+		sbx_die("can't create a socket: %s", strerror(errno));
 	monitor_block_signals(&run.saved_mask);
 	if (plan->die_with_parent) {
 		prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
@@ -410,12 +486,23 @@ static __attribute__((noreturn)) void sandbox_run(const struct sbx_plan *plan)
 
 	/* Step 2, the monitor. */
 	close(pipe_fds[0]);
+	main_pid = pid;
+	if (run.pid_sock[0] >= 0) {
+		close(run.pid_sock[1]);
+		main_pid = receive_nested_pid(run.pid_sock[0]);
+		close(run.pid_sock[0]);
+		if (main_pid < 0) { /* the child failed, and said why */
+			if (SBX_RETRY(waitpid(pid, &status, 0)) != pid)
+				_exit(1);
+			_exit(monitor_exit_code(status));
+		}
+	}
 	if (plan->unshare_user && plan->userns_block_fd < 0 &&
 	    userns_write_maps(pid, plan, &err) < 0) {
 		kill(pid, SIGKILL);
 		sbx_die_err(&err);
 	}
-	if (monitor_report_start(pid, plan) < 0) {
+	if (monitor_report_start(main_pid, plan) < 0) {
 		kill(pid, SIGKILL);
 		sbx_die("can't write the sandbox's status: %s", strerror(errno));
 	}
@@ -424,8 +511,13 @@ static __attribute__((noreturn)) void sandbox_run(const struct sbx_plan *plan)
 		sbx_die("can't start the sandbox: %s", strerror(errno));
 	}
 	close(pipe_fds[1]);
-	status = monitor_wait(pid, plan->new_session, false);
+	status = monitor_wait(pid, main_pid, plan->new_session, false);
 	monitor_report_exit(plan, status);
+	/* After joining a PID namespace, LeakSanitizer's exit-time check (in
+	 * sanitizer builds) would spin: its tracer, our child, is created in
+	 * that namespace and cannot see us to ptrace. Nothing is left to flush. */
+	if (plan->pidns_fd >= 0)
+		_exit(status);
 	exit(status);
 }
 

@@ -1198,7 +1198,9 @@ t_userns_and_pidns_fds() {
 	mkdir -p ready
 	# A sleep time of its own, so that a parallel run's sandbox is never taken.
 	local naps="30.$$$RANDOM"
-	runb --bind "$W" "$W" --unshare-user --unshare-pid sh -c "echo \$\$ >'$W/ready/pid'; exec sleep $naps" &
+	# It also holds a user namespace nested in its own, for --userns2.
+	runb --bind "$W" "$W" --unshare-user --unshare-pid sh -c \
+		"unshare -U sleep 2$naps & echo \$\$ >'$W/ready/pid'; exec sleep $naps" &
 	track $!
 	wait_for 10 test -s ready/pid || fail "the first sandbox did not start"
 	local outer
@@ -1214,8 +1216,47 @@ t_userns_and_pidns_fds() {
 	expect_ok
 	[ "$(line 1)" = "$userns" ] || fail "--userns: inside is $(line 1), expected $userns"
 	[ "$(line 2)" = "$(readlink "/proc/$outer/ns/pid")" ] || fail "--pidns: inside is $(line 2)"
-	refuse --userns 5 --pidns 6 --unshare-pid
-	exec 5<&- 6<&-
+	# --unshare-pid too: a new PID namespace nested in the joined one; the
+	# command is PID 1's child there, and its exit status comes out.
+	run --userns 5 --pidns 6 --unshare-pid "${BASE[@]}" sh -c 'echo $$; readlink /proc/self/ns/pid; exit 7'
+	[ "$RC" = 7 ] || fail "exit status $RC, expected 7"
+	[ "$(line 1)" = 2 ] || fail "the command is pid $(line 1) in the nested namespace"
+	[ "$(line 2)" != "$(readlink "/proc/$outer/ns/pid")" ] || fail "no new PID namespace"
+	# --info-fd names the nested PID 1, which the host sees three levels
+	# deep (NSpid: host, joined, nested); signals to sbx reach the command.
+	local t m child
+	timeout 20 "$SBX" --userns 5 --pidns 6 --unshare-pid --info-fd 7 "${BASE[@]}" sh -c \
+		'trap "echo got; exit 3" TERM; echo ready; while :; do sleep 0.1; done' \
+		</dev/null >nested.out 2>&1 7>info &
+	t=$!
+	track "$t"
+	wait_for 10 grep -q ready nested.out || fail "the nested sandbox never started: $(cat nested.out)"
+	child=$("$PY" -c 'import json,sys; print(json.load(open(sys.argv[1]))["child-pid"])' info) ||
+		fail "bad --info-fd document: $(cat info)"
+	set -- $(awk '$1 == "NSpid:"' "/proc/$child/status")
+	[ $# = 4 ] && [ "$4" = 1 ] || fail "child-pid $child is not PID 1 two levels down: $*"
+	[ "$(readlink "/proc/$child/ns/pid")" != "$(readlink "/proc/$outer/ns/pid")" ] ||
+		fail "child-pid $child is in the joined namespace"
+	m=$(pgrep -P "$t")
+	track $m
+	[ -n "$m" ] || fail "can't find the nested sandbox's monitor"
+	kill -TERM $m
+	wait "$t"
+	RC=$?
+	[ "$RC" = 3 ] || fail "SIGTERM to $ME: exit $RC, expected 3 (forwarded to the command)"
+	[ "$(cat nested.out)" = "$(printf 'ready\ngot')" ] || fail "nested: $(cat nested.out)"
+	# --userns2: the command ends up in the nested user namespace.
+	local inner
+	wait_for 10 have_pids "sleep 2$naps" || fail "can't see the nested user namespace's sleep"
+	inner=$(pids_of "sleep 2$naps" | head -1)
+	track "$inner"
+	[ "$(readlink "/proc/$inner/ns/user")" != "$userns" ] || fail "unshare -U made no user namespace"
+	exec 8<"/proc/$inner/ns/user"
+	run --userns 5 --userns2 8 "${BASE[@]}" sh -c 'readlink /proc/self/ns/user; grep CapEff /proc/self/status'
+	expect_ok
+	[ "$(line 1)" = "$(readlink "/proc/$inner/ns/user")" ] || fail "--userns2: inside is $(line 1)"
+	[ "$(field CapEff)" = 0000000000000000 ] || fail "--userns2: capabilities left: $(field CapEff)"
+	exec 5<&- 6<&- 8<&-
 	refuse --userns2 0
 	refuse --userns 0 --unshare-user
 }

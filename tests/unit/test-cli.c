@@ -459,4 +459,8 @@ Test(cli, userns_options)
 	cr_assert(plan.disable_userns && plan.assert_userns_disabled);
 	expect_error(parse("--lock-file", "/l", "--unshare-pid", "--as-pid-1", "true"),
 		     "--lock-file is not compatible with --as-pid-1");
+	/* --pidns with --unshare-pid: a PID namespace nested in the joined one. */
+	cr_assert_eq(parse("--userns", "0", "--pidns", "1", "--unshare-pid", "true"), SBX_CLI_RUN);
+	cr_assert(plan.unshare_pid);
+	cr_assert_eq(plan.pidns_fd, 1);
 }
