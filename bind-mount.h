@@ -1,10 +1,12 @@
 /* bind-mount: the mount primitives (bind, new filesystem, set flags) on the
- * new mount API, and path resolution confined to a root directory fd.
- * Called by rootfs.c while it applies the plan's ops (step 3). */
+ * new mount API, with a mount(2) fallback for older kernels, and path
+ * resolution confined to a root directory fd. Called by rootfs.c while it
+ * applies the plan's ops (step 3). */
 #ifndef SBX_BIND_MOUNT_H
 #define SBX_BIND_MOUNT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <sys/types.h>
 
 #include "util.h"
@@ -17,38 +19,70 @@ enum {
 	BM_NOEXEC = 0x8,
 };
 
+/* What the kernel offers, probed once by bm_probe(), and the places the
+ * mount(2) fallback works with. */
+struct bm_env {
+	bool walk_in_userspace; /* no openat2 (Linux < 5.6) */
+	bool mount_legacy;      /* no mount_setattr/open_tree/fsopen (Linux < 5.12) */
+	const char *proc_self;  /* a procfs's "self" directory, for magic links */
+	const char *stage_dir;  /* an empty directory and an empty file that only */
+	const char *stage_file; /* setup can reach: mounts are built there */
+};
+
+/* Fill env: probe the kernel's syscalls and keep the paths (which must stay
+ * valid as long as env is used). */
+void bm_probe(struct bm_env *env, const char *proc_self, const char *stage_dir,
+	      const char *stage_file);
+
 /* Open path inside root_fd, as if root_fd were "/": absolute symlinks and
- * ".." can never leave it (openat2 RESOLVE_IN_ROOT). Returns an fd (always
- * O_CLOEXEC) or -1 with errno set. */
-int bm_open_in_root(int root_fd, const char *path, int flags);
+ * ".." can never leave it (openat2 RESOLVE_IN_ROOT). Magic links
+ * (/proc/PID/fd/N and the like) are refused with ELOOP. Returns an fd
+ * (always O_CLOEXEC) or -1 with errno set. */
+int bm_open_in_root(const struct bm_env *env, int root_fd, const char *path, int flags);
 
 /* Create (or open) the file at path inside root_fd with O_CREAT|flags and
  * mode, creating missing parent directories. fd or -1/errno. */
-int bm_create_in_root(int root_fd, const char *path, int flags, mode_t mode);
+int bm_create_in_root(const struct bm_env *env, int root_fd, const char *path, int flags,
+		      mode_t mode);
 
 /* Make sure every directory of path exists inside root_fd (mode 0755), and
  * return an O_PATH fd of the last one. -1/errno. */
-int bm_mkdir_p(int root_fd, const char *path);
+int bm_mkdir_p(const struct bm_env *env, int root_fd, const char *path);
 
 /* Open (creating if missing, with parents) the mount point for dest inside
  * root_fd: a directory if dir, else an empty file. O_PATH fd or -1/errno. */
-int bm_mount_point(int root_fd, const char *dest, bool dir);
+int bm_mount_point(const struct bm_env *env, int root_fd, const char *dest, bool dir);
 
 /* Split path into an O_PATH fd of its parent (created with bm_mkdir_p) and its
  * last component (pointer into path). -1/errno; EINVAL for "/". */
-int bm_parent(int root_fd, const char *path, const char **base);
+int bm_parent(const struct bm_env *env, int root_fd, const char *path, const char **base);
 
 /* Clone the tree at src_fd (recursive), apply attrs to every mount of it,
  * and attach it on target_fd. Returns 0 or -1/errno. */
-int bm_bind(int src_fd, int target_fd, unsigned attrs, bool recursive);
+int bm_bind(const struct bm_env *env, int src_fd, int target_fd, unsigned attrs, bool recursive);
 
 /* Create a filesystem of type with key=value options (NULL-terminated
  * list of pairs; value NULL for a flag), attach it on target_fd. Returns the
- * fd of the new mount (O_CLOEXEC) or -1/errno. */
-int bm_mount_fs(const char *type, const char *const *opts, unsigned attrs, int target_fd);
+ * fd of the new mount's root (O_CLOEXEC) or -1/errno. */
+int bm_mount_fs(const struct bm_env *env, const char *type, const char *const *opts,
+		unsigned attrs, int target_fd);
 
-/* Add attrs to the mount whose root is fd (and to its submounts if
- * recursive). EINVAL if fd is not the root of a mount. */
-int bm_setattr(int fd, unsigned attrs, bool recursive);
+/* Add attrs to the mount whose root is fd (not to its submounts). EINVAL
+ * if fd is not the root of a mount. */
+int bm_setattr(const struct bm_env *env, int fd, unsigned attrs);
+
+/* One line of /proc/PID/mountinfo, split in place (pure; for the fallback). */
+struct bm_mountinfo {
+	int id, parent_id;
+	char *mount_point; /* unescaped (\040 and the like) */
+	char *options;     /* the mount's own: "ro,nosuid,…" */
+};
+
+/* Parse the next line of text at *pos (advancing it), writing NULs into
+ * text. 1 with *out filled, 0 at the end, -1 on a malformed line. */
+int bm_mountinfo_next(char *text, size_t *pos, struct bm_mountinfo *out);
+
+/* Whether a mount's own option list has every attribute of attrs. */
+bool bm_options_have(const char *options, unsigned attrs);
 
 #endif

@@ -22,6 +22,9 @@
 
 /* The scratch root the setup works in; bwrap uses /tmp the same way. */
 #define SCRATCH "/tmp"
+/* In the scratch root: an empty directory and file for bind-mount.c. */
+#define STAGE_DIR "stage-dir"
+#define STAGE_FILE "stage-file"
 
 static int sys_pivot_root(const char *new_root, const char *put_old)
 {
@@ -44,10 +47,14 @@ int rootfs_prepare(struct sbx_rootfs *rf, struct sbx_err *err)
 		return sbx_fail_errno(err, "can't create the scratch directories");
 	if (mount("tmpfs", "newroot", "tmpfs", MS_NOSUID | MS_NODEV | MS_SILENT, "mode=0755") < 0)
 		return sbx_fail_errno(err, "can't mount the new root's tmpfs");
+	/* Where the mount(2) fallback builds trees before moving them in. */
+	if (mkdir(STAGE_DIR, 0755) < 0 || mknod(STAGE_FILE, S_IFREG | 0444, 0) < 0)
+		return sbx_fail_errno(err, "can't create the scratch directories");
 	if (sys_pivot_root(".", "oldroot") < 0)
 		return sbx_fail_errno(err, "can't pivot_root to the scratch root");
 	if (chdir("/") < 0)
 		return sbx_fail_errno(err, "can't chdir to /");
+	bm_probe(&rf->bm, "/oldroot/proc/self", "/" STAGE_DIR, "/" STAGE_FILE);
 	rf->oldroot_fd = open("/oldroot", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	rf->newroot_fd = open("/newroot", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (rf->oldroot_fd < 0 || rf->newroot_fd < 0)
@@ -55,21 +62,68 @@ int rootfs_prepare(struct sbx_rootfs *rf, struct sbx_err *err)
 	return 0;
 }
 
-/* A source as the host sees it: absolute symlinks resolve against the host's
- * root. Magic links (/proc/self/fd/N) are refused by scoped lookups; they
- * name an object directly, so for them a plain lookup is as safe. */
-static int open_source(struct sbx_rootfs *rf, const char *src)
+/* An object opened in another mount namespace (an fd the caller passed, or
+ * one reached through a magic link to it) can't be cloned from here:
+ * open_tree() refuses (EINVAL). Find the same object at its path in ours
+ * and check it is the same inode, as bwrap does since CVE-2024-42472. Fills
+ * path (the link's text, for messages). fd or -1/errno: EINVAL if fd is not
+ * a file or directory, ESTALE if the path now leads elsewhere. */
+static int same_object_here(struct sbx_rootfs *rf, int fd, char *path, size_t size)
 {
-	char path[4096];
-	int fd = bm_open_in_root(rf->oldroot_fd, src, O_PATH);
+	char link[64];
+	struct stat want, got;
+	int here;
+	ssize_t n;
 
-	if (fd >= 0 || errno != EXDEV)
-		return fd;
-	if (snprintf(path, sizeof(path), "/oldroot/%s", src) >= (int)sizeof(path)) {
-		errno = ENAMETOOLONG;
+	snprintf(link, sizeof(link), "/oldroot/proc/self/fd/%d", fd);
+	n = readlink(link, path, size - 1);
+	if (n < 0 || fstat(fd, &want) < 0)
+		return -1;
+	path[n] = '\0';
+	if (path[0] != '/') {
+		errno = EINVAL;
 		return -1;
 	}
-	return open(path, O_PATH | O_CLOEXEC);
+	here = bm_open_in_root(&rf->bm, rf->oldroot_fd, path, O_PATH);
+	if (here >= 0 && (fstat(here, &got) < 0 || got.st_dev != want.st_dev ||
+			  got.st_ino != want.st_ino)) {
+		close(here);
+		errno = ESTALE;
+		return -1;
+	}
+	return here;
+}
+
+/* A source as the host sees it: absolute symlinks resolve against the host's
+ * root. A magic link as the last component (/proc/self/fd/N, /dev/fd/N, as
+ * bwrap's callers pass them) is refused by in-root lookups (ELOOP): its
+ * directory is resolved in the root, and the link followed from there, to
+ * the object it names. */
+static int open_source(struct sbx_rootfs *rf, const char *src)
+{
+	_cleanup_free_ char *dir = NULL;
+	_cleanup_close_ int dir_fd = -1, obj_fd = -1;
+	char path[4096];
+	const char *base;
+	int fd = bm_open_in_root(&rf->bm, rf->oldroot_fd, src, O_PATH);
+
+	if (fd >= 0 || (errno != ELOOP && errno != EXDEV))
+		return fd;
+	base = strrchr(src, '/');
+	if (!base || base[1] == '\0') {
+		errno = ELOOP;
+		return -1;
+	}
+	dir = strndup(src, (size_t)(base - src));
+	if (!dir)
+		return -1;
+	dir_fd = bm_open_in_root(&rf->bm, rf->oldroot_fd, dir, O_PATH | O_DIRECTORY);
+	if (dir_fd < 0)
+		return -1;
+	obj_fd = openat(dir_fd, base + 1, O_PATH | O_CLOEXEC);
+	if (obj_fd < 0)
+		return -1;
+	return same_object_here(rf, obj_fd, path, sizeof(path));
 }
 
 /* A mount on the root itself (e.g. --bind / /) hides the tmpfs newroot_fd
@@ -99,21 +153,17 @@ static bool is_root(int root_fd, int fd)
 	       a.st_ino == b.st_ino;
 }
 
-static int do_bind(struct sbx_rootfs *rf, const struct sbx_op *op, struct sbx_err *err)
+/* Bind the source open at src_fd on op->dest. */
+static int bind_source(struct sbx_rootfs *rf, int src_fd, const struct sbx_op *op,
+		       struct sbx_err *err)
 {
-	_cleanup_close_ int src_fd = open_source(rf, op->src);
 	_cleanup_close_ int target_fd = -1;
 	unsigned attrs = BM_NOSUID;
 	struct stat st, root_st;
 
-	if (src_fd < 0) {
-		if (errno == ENOENT && (op->flags & SBX_BIND_TRY))
-			return 0;
-		return sbx_fail_errno(err, "can't find source path %s", op->src);
-	}
 	if (fstat(src_fd, &st) < 0)
 		return sbx_fail_errno(err, "can't stat %s", op->src);
-	target_fd = bm_mount_point(rf->newroot_fd, op->dest, S_ISDIR(st.st_mode));
+	target_fd = bm_mount_point(&rf->bm, rf->newroot_fd, op->dest, S_ISDIR(st.st_mode));
 	if (target_fd < 0)
 		return sbx_fail_errno(err, "can't create mount point %s", op->dest);
 	if (!(op->flags & SBX_BIND_DEV))
@@ -122,14 +172,21 @@ static int do_bind(struct sbx_rootfs *rf, const struct sbx_op *op, struct sbx_er
 		attrs |= BM_RDONLY;
 	if (fstat(rf->newroot_fd, &root_st) < 0)
 		return sbx_fail_errno(err, "can't stat the new root");
-	if (bm_bind(src_fd, target_fd, attrs, true) < 0) {
-		if (errno == ENOSYS)
-			return sbx_fail(err, "can't bind %s on %s: this kernel lacks the new mount "
-					     "API (open_tree/mount_setattr, Linux 5.12)",
-					op->src, op->dest);
+	if (bm_bind(&rf->bm, src_fd, target_fd, attrs, true) < 0)
 		return sbx_fail_errno(err, "can't bind %s on %s", op->src, op->dest);
-	}
 	return is_root(rf->newroot_fd, target_fd) ? refresh_root(rf, &root_st, err) : 0;
+}
+
+static int do_bind(struct sbx_rootfs *rf, const struct sbx_op *op, struct sbx_err *err)
+{
+	_cleanup_close_ int src_fd = open_source(rf, op->src);
+
+	if (src_fd < 0) {
+		if (errno == ENOENT && (op->flags & SBX_BIND_TRY))
+			return 0;
+		return sbx_fail_errno(err, "can't find source path %s", op->src);
+	}
+	return bind_source(rf, src_fd, op, err);
 }
 
 /* bwrap covers these read-only when they are writable (as root without a
@@ -141,13 +198,13 @@ static const char *const proc_covered[] = {
 static int do_proc(struct sbx_rootfs *rf, const struct sbx_op *op, bool own_pidns,
 		   bool cover_all, struct sbx_err *err)
 {
-	_cleanup_close_ int target_fd = bm_mount_point(rf->newroot_fd, op->dest, true);
+	_cleanup_close_ int target_fd = bm_mount_point(&rf->bm, rf->newroot_fd, op->dest, true);
 	_cleanup_close_ int proc_fd = -1;
 
 	if (target_fd < 0)
 		return sbx_fail_errno(err, "can't create mount point %s", op->dest);
 	if (own_pidns) {
-		proc_fd = bm_mount_fs("proc", NULL, BM_NOSUID | BM_NODEV | BM_NOEXEC, target_fd);
+		proc_fd = bm_mount_fs(&rf->bm, "proc", NULL, BM_NOSUID | BM_NODEV | BM_NOEXEC, target_fd);
 		if (proc_fd < 0 && errno == EPERM)
 			return sbx_fail(err, "can't mount a new procfs on %s: the kernel refused "
 					     "(Operation not permitted): the host's /proc has parts "
@@ -159,12 +216,12 @@ static int do_proc(struct sbx_rootfs *rf, const struct sbx_op *op, bool own_pidn
 			return sbx_fail_errno(err, "can't mount procfs on %s", op->dest);
 	} else {
 		/* Sharing the pid namespace: bind the host's procfs, as bwrap. */
-		_cleanup_close_ int src_fd = bm_open_in_root(rf->oldroot_fd, "/proc", O_PATH);
+		_cleanup_close_ int src_fd = bm_open_in_root(&rf->bm, rf->oldroot_fd, "/proc", O_PATH);
 
 		if (src_fd < 0 ||
-		    bm_bind(src_fd, target_fd, BM_NOSUID | BM_NODEV, true) < 0)
+		    bm_bind(&rf->bm, src_fd, target_fd, BM_NOSUID | BM_NODEV, true) < 0)
 			return sbx_fail_errno(err, "can't bind /proc on %s", op->dest);
-		proc_fd = bm_open_in_root(rf->newroot_fd, op->dest, O_PATH | O_DIRECTORY);
+		proc_fd = bm_open_in_root(&rf->bm, rf->newroot_fd, op->dest, O_PATH | O_DIRECTORY);
 		if (proc_fd < 0)
 			return sbx_fail_errno(err, "can't open %s", op->dest);
 	}
@@ -188,7 +245,7 @@ static int do_proc(struct sbx_rootfs *rf, const struct sbx_op *op, bool own_pidn
 		}
 		sub_fd = openat(proc_fd, proc_covered[i], O_PATH | O_NOFOLLOW | O_CLOEXEC);
 		if (sub_fd < 0 ||
-		    bm_bind(sub_fd, sub_fd, BM_RDONLY | BM_NOSUID | BM_NODEV | BM_NOEXEC, true) < 0)
+		    bm_bind(&rf->bm, sub_fd, sub_fd, BM_RDONLY | BM_NOSUID | BM_NODEV | BM_NOEXEC, true) < 0)
 			return sbx_fail_errno(err, "can't cover %s/%s read-only", op->dest,
 					      proc_covered[i]);
 	}
@@ -198,7 +255,7 @@ static int do_proc(struct sbx_rootfs *rf, const struct sbx_op *op, bool own_pidn
 static int bind_dev_node(struct sbx_rootfs *rf, int dev_fd, const char *name,
 			 const char *host_path)
 {
-	_cleanup_close_ int src_fd = bm_open_in_root(rf->oldroot_fd, host_path, O_PATH);
+	_cleanup_close_ int src_fd = bm_open_in_root(&rf->bm, rf->oldroot_fd, host_path, O_PATH);
 	_cleanup_close_ int node_fd = -1;
 
 	if (src_fd < 0)
@@ -208,7 +265,7 @@ static int bind_dev_node(struct sbx_rootfs *rf, int dev_fd, const char *name,
 	node_fd = openat(dev_fd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
 	if (node_fd < 0)
 		return -1;
-	return bm_bind(src_fd, node_fd, BM_NOSUID, false);
+	return bm_bind(&rf->bm, src_fd, node_fd, BM_NOSUID, false);
 }
 
 static int do_dev(struct sbx_rootfs *rf, const struct sbx_op *op, struct sbx_err *err)
@@ -222,12 +279,12 @@ static int do_dev(struct sbx_rootfs *rf, const struct sbx_op *op, struct sbx_err
 	static const char *const tmpfs_opts[] = { "mode", "0755", NULL };
 	static const char *const pts_opts[] = { "newinstance", NULL, "ptmxmode", "0666",
 						"mode", "620", NULL };
-	_cleanup_close_ int target_fd = bm_mount_point(rf->newroot_fd, op->dest, true);
+	_cleanup_close_ int target_fd = bm_mount_point(&rf->bm, rf->newroot_fd, op->dest, true);
 	_cleanup_close_ int dev_fd = -1, pts_fd = -1, pts_mnt = -1;
 
 	if (target_fd < 0)
 		return sbx_fail_errno(err, "can't create mount point %s", op->dest);
-	dev_fd = bm_mount_fs("tmpfs", tmpfs_opts, BM_NOSUID | BM_NODEV, target_fd);
+	dev_fd = bm_mount_fs(&rf->bm, "tmpfs", tmpfs_opts, BM_NOSUID | BM_NODEV, target_fd);
 	if (dev_fd < 0)
 		return sbx_fail_errno(err, "can't mount tmpfs on %s", op->dest);
 	for (size_t i = 0; i < sizeof(nodes) / sizeof(nodes[0]); i++) {
@@ -246,7 +303,7 @@ static int do_dev(struct sbx_rootfs *rf, const struct sbx_op *op, struct sbx_err
 	pts_fd = openat(dev_fd, "pts", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (pts_fd < 0)
 		return sbx_fail_errno(err, "can't open %s/pts", op->dest);
-	pts_mnt = bm_mount_fs("devpts", pts_opts, BM_NOSUID | BM_NOEXEC, pts_fd);
+	pts_mnt = bm_mount_fs(&rf->bm, "devpts", pts_opts, BM_NOSUID | BM_NOEXEC, pts_fd);
 	if (pts_mnt < 0)
 		return sbx_fail_errno(err, "can't mount devpts on %s/pts", op->dest);
 	/* As bwrap: when stdout is a terminal, /dev/console is that terminal so
@@ -258,7 +315,7 @@ static int do_dev(struct sbx_rootfs *rf, const struct sbx_op *op, struct sbx_err
 
 static int do_tmpfs(struct sbx_rootfs *rf, const struct sbx_op *op, struct sbx_err *err)
 {
-	_cleanup_close_ int target_fd = bm_mount_point(rf->newroot_fd, op->dest, true);
+	_cleanup_close_ int target_fd = bm_mount_point(&rf->bm, rf->newroot_fd, op->dest, true);
 	_cleanup_close_ int mnt_fd = -1;
 	char mode[16], size[32];
 	const char *opts[] = { "mode", mode, op->size ? "size" : NULL, size, NULL };
@@ -270,7 +327,7 @@ static int do_tmpfs(struct sbx_rootfs *rf, const struct sbx_op *op, struct sbx_e
 	snprintf(size, sizeof(size), "%llu", (unsigned long long)op->size);
 	if (fstat(rf->newroot_fd, &root_st) < 0)
 		return sbx_fail_errno(err, "can't stat the new root");
-	mnt_fd = bm_mount_fs("tmpfs", opts, BM_NOSUID | BM_NODEV, target_fd);
+	mnt_fd = bm_mount_fs(&rf->bm, "tmpfs", opts, BM_NOSUID | BM_NODEV, target_fd);
 	if (mnt_fd < 0)
 		return sbx_fail_errno(err, "can't mount tmpfs on %s", op->dest);
 	return is_root(rf->newroot_fd, target_fd) ? refresh_root(rf, &root_st, err) : 0;
@@ -278,12 +335,12 @@ static int do_tmpfs(struct sbx_rootfs *rf, const struct sbx_op *op, struct sbx_e
 
 static int do_mqueue(struct sbx_rootfs *rf, const struct sbx_op *op, struct sbx_err *err)
 {
-	_cleanup_close_ int target_fd = bm_mount_point(rf->newroot_fd, op->dest, true);
+	_cleanup_close_ int target_fd = bm_mount_point(&rf->bm, rf->newroot_fd, op->dest, true);
 	_cleanup_close_ int mnt_fd = -1;
 
 	if (target_fd < 0)
 		return sbx_fail_errno(err, "can't create mount point %s", op->dest);
-	mnt_fd = bm_mount_fs("mqueue", NULL, BM_NOSUID | BM_NODEV | BM_NOEXEC, target_fd);
+	mnt_fd = bm_mount_fs(&rf->bm, "mqueue", NULL, BM_NOSUID | BM_NODEV | BM_NOEXEC, target_fd);
 	if (mnt_fd < 0)
 		return sbx_fail_errno(err, "can't mount mqueue on %s", op->dest);
 	return 0;
@@ -294,7 +351,7 @@ static int do_dir(struct sbx_rootfs *rf, const struct sbx_op *op, struct sbx_err
 	_cleanup_close_ int parent_fd = -1, fd = -1;
 	const char *base;
 
-	parent_fd = bm_parent(rf->newroot_fd, op->dest, &base);
+	parent_fd = bm_parent(&rf->bm, rf->newroot_fd, op->dest, &base);
 	if (parent_fd < 0 && errno == EINVAL)
 		return 0; /* the root: it exists */
 	if (parent_fd < 0)
@@ -304,7 +361,7 @@ static int do_dir(struct sbx_rootfs *rf, const struct sbx_op *op, struct sbx_err
 	if (errno != EEXIST)
 		return sbx_fail_errno(err, "can't create directory %s", op->dest);
 	/* An existing directory is left as it is (bwrap). */
-	fd = bm_open_in_root(rf->newroot_fd, op->dest, O_PATH | O_DIRECTORY);
+	fd = bm_open_in_root(&rf->bm, rf->newroot_fd, op->dest, O_PATH | O_DIRECTORY);
 	if (fd < 0)
 		return sbx_fail_errno(err, "can't create directory %s", op->dest);
 	return 0;
@@ -317,7 +374,7 @@ static int do_symlink(struct sbx_rootfs *rf, const struct sbx_op *op, struct sbx
 	const char *base;
 	ssize_t n;
 
-	parent_fd = bm_parent(rf->newroot_fd, op->dest, &base);
+	parent_fd = bm_parent(&rf->bm, rf->newroot_fd, op->dest, &base);
 	if (parent_fd < 0)
 		return sbx_fail_errno(err, "can't make symlink at %s", op->dest);
 	if (symlinkat(op->src, parent_fd, base) == 0)
@@ -339,7 +396,7 @@ static int do_symlink(struct sbx_rootfs *rf, const struct sbx_op *op, struct sbx
  * symlink at PATH is followed inside the sandbox, never out of it. */
 static int do_chmod(struct sbx_rootfs *rf, const struct sbx_op *op, struct sbx_err *err)
 {
-	_cleanup_close_ int fd = bm_open_in_root(rf->newroot_fd, op->dest, O_PATH);
+	_cleanup_close_ int fd = bm_open_in_root(&rf->bm, rf->newroot_fd, op->dest, O_PATH);
 	char path[64];
 
 	if (fd < 0)
@@ -352,11 +409,11 @@ static int do_chmod(struct sbx_rootfs *rf, const struct sbx_op *op, struct sbx_e
 
 static int do_remount_ro(struct sbx_rootfs *rf, const struct sbx_op *op, struct sbx_err *err)
 {
-	_cleanup_close_ int fd = bm_open_in_root(rf->newroot_fd, op->dest, O_PATH);
+	_cleanup_close_ int fd = bm_open_in_root(&rf->bm, rf->newroot_fd, op->dest, O_PATH);
 
 	if (fd < 0)
 		return sbx_fail_errno(err, "can't remount %s read-only", op->dest);
-	if (bm_setattr(fd, BM_RDONLY, false) < 0) {
+	if (bm_setattr(&rf->bm, fd, BM_RDONLY) < 0) {
 		if (errno == EINVAL)
 			return sbx_fail(err, "can't remount %s read-only: not a mount point",
 					op->dest);
@@ -369,7 +426,7 @@ static int do_remount_ro(struct sbx_rootfs *rf, const struct sbx_op *op, struct 
 static int do_file(struct sbx_rootfs *rf, const struct sbx_op *op, struct sbx_err *err)
 {
 	_cleanup_close_ int fd =
-		bm_create_in_root(rf->newroot_fd, op->dest, O_WRONLY | O_TRUNC | O_NOCTTY, op->perms);
+		bm_create_in_root(&rf->bm, rf->newroot_fd, op->dest, O_WRONLY | O_TRUNC | O_NOCTTY, op->perms);
 
 	if (fd < 0)
 		return sbx_fail_errno(err, "can't create file %s", op->dest);
@@ -391,51 +448,42 @@ static int do_bind_data(struct sbx_rootfs *rf, const struct sbx_op *op, struct s
 	if (fd < 0 || write_all(fd, op->data.data, op->data.len) < 0 || fchmod(fd, op->perms) < 0)
 		return sbx_fail_errno(err, "can't write the data for %s", op->dest);
 	src_fd = open(name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
-	target_fd = bm_mount_point(rf->newroot_fd, op->dest, false);
+	target_fd = bm_mount_point(&rf->bm, rf->newroot_fd, op->dest, false);
 	if (src_fd < 0 || target_fd < 0)
 		return sbx_fail_errno(err, "can't create mount point %s", op->dest);
 	if (op->flags & SBX_BIND_RO)
 		attrs |= BM_RDONLY;
-	if (bm_bind(src_fd, target_fd, attrs, false) < 0)
+	if (bm_bind(&rf->bm, src_fd, target_fd, attrs, false) < 0)
 		return sbx_fail_errno(err, "can't bind data on %s", op->dest);
 	return 0;
 }
 
-/* --bind-fd: the fd was opened in the caller's mount namespace, which the
- * kernel will not clone from; find the same object in ours by its path
- * and check it is the same inode (bwrap's fix for CVE-2024-42472). */
+/* --bind-fd: bound from the object itself as found in our namespace; the
+ * fd that was checked is the one bound, so nothing can be swapped in. */
 static int do_bind_fd(struct sbx_rootfs *rf, const struct sbx_op *op, struct sbx_err *err)
 {
-	char link[64], path[4096];
+	char path[4096];
 	struct sbx_op bind = *op;
-	struct stat want, got;
-	_cleanup_close_ int fd = -1;
-	ssize_t n;
+	_cleanup_close_ int fd = same_object_here(rf, op->fd, path, sizeof(path));
 
-	snprintf(link, sizeof(link), "/oldroot/proc/self/fd/%d", op->fd);
-	n = readlink(link, path, sizeof(path) - 1);
-	if (n < 0 || fstat(op->fd, &want) < 0)
-		return sbx_fail_errno(err, "can't resolve fd %d", op->fd);
-	path[n] = '\0';
-	if (path[0] != '/')
+	if (fd < 0 && errno == EINVAL)
 		return sbx_fail(err, "can't bind fd %d: it is not a file or directory (%s)", op->fd,
 				path);
-	fd = open_source(rf, path);
-	if (fd < 0 || fstat(fd, &got) < 0)
-		return sbx_fail_errno(err, "can't bind fd %d (%s)", op->fd, path);
-	if (got.st_dev != want.st_dev || got.st_ino != want.st_ino)
+	if (fd < 0 && errno == ESTALE)
 		return sbx_fail(err, "can't bind fd %d: %s was replaced since it was opened",
 				op->fd, path);
+	if (fd < 0)
+		return sbx_fail_errno(err, "can't bind fd %d", op->fd);
 	bind.src = path;
 	bind.flags &= SBX_BIND_RO;
-	return do_bind(rf, &bind, err);
+	return bind_source(rf, fd, &bind, err);
 }
 
 /* Overlay layers are passed as /proc/self/fd paths of fds resolved in the
  * host's root, so their symlinks mean what they mean on the host. */
 static int layer_path(struct sbx_rootfs *rf, const char *host, int *fd, char *buf, size_t size)
 {
-	*fd = bm_open_in_root(rf->oldroot_fd, host, O_PATH | O_DIRECTORY);
+	*fd = bm_open_in_root(&rf->bm, rf->oldroot_fd, host, O_PATH | O_DIRECTORY);
 	if (*fd < 0)
 		return -1;
 	snprintf(buf, size, "/oldroot/proc/self/fd/%d", *fd);
@@ -444,7 +492,7 @@ static int layer_path(struct sbx_rootfs *rf, const char *host, int *fd, char *bu
 
 static int do_overlay(struct sbx_rootfs *rf, const struct sbx_op *op, struct sbx_err *err)
 {
-	_cleanup_close_ int target_fd = bm_mount_point(rf->newroot_fd, op->dest, true);
+	_cleanup_close_ int target_fd = bm_mount_point(&rf->bm, rf->newroot_fd, op->dest, true);
 	_cleanup_close_ int upper_fd = -1, work_fd = -1, mnt_fd = -1;
 	_cleanup_free_ int *fds = xcalloc(op->n_layers, sizeof(int));
 	_cleanup_free_ char *lower = xcalloc(op->n_layers, 40);
@@ -503,7 +551,7 @@ static int do_overlay(struct sbx_rootfs *rf, const struct sbx_op *op, struct sbx
 		opts[n++] = NULL;
 	}
 	opts[n] = NULL;
-	mnt_fd = bm_mount_fs("overlay", opts,
+	mnt_fd = bm_mount_fs(&rf->bm, "overlay", opts,
 			     BM_NOSUID | BM_NODEV | (op->overlay == SBX_OVERLAY_RO ? BM_RDONLY : 0),
 			     target_fd);
 	if (mnt_fd < 0) {

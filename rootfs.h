@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 
+#include "bind-mount.h"
 #include "plan.h"
 #include "util.h"
 
@@ -15,6 +16,7 @@ struct sbx_rootfs {
 	const char *host_tty; /* stdout's tty on the host, for --dev's console */
 	bool in_userns;       /* the mount namespace belongs to a user namespace of ours */
 	unsigned n_data;      /* files and tmpfs made in the scratch root so far */
+	struct bm_env bm;     /* what the kernel offers, for bind-mount.c */
 };
 
 /* Make mounts slave, pivot onto a scratch tmpfs holding /oldroot (the host)

@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -219,6 +220,25 @@ static int cmp_int(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/* close_range(2) (Linux 5.9), or one close() at a time up to the highest fd
+ * the process can have (the kernel's fs.nr_open default bounds the rest). */
+static int close_fd_range(unsigned lo, unsigned hi)
+{
+	struct rlimit rl;
+
+	if (syscall(SYS_close_range, lo, hi, 0) == 0)
+		return 0;
+	if (errno != ENOSYS)
+		return -1;
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
+		return -1;
+	if (rl.rlim_max > 1u << 20 || rl.rlim_max == RLIM_INFINITY)
+		rl.rlim_max = 1u << 20;
+	for (unsigned long fd = lo; fd <= hi && fd < rl.rlim_max; fd++)
+		close((int)fd);
+	return 0;
+}
+
 /* --close-fds: close everything above 2 except the fds options named. */
 static int close_fds(const struct sbx_plan *plan, struct sbx_err *err)
 {
@@ -235,7 +255,7 @@ static int close_fds(const struct sbx_plan *plan, struct sbx_err *err)
 
 		if (keep[i] >= 0 && (unsigned)keep[i] < lo)
 			continue;
-		if (hi > lo && syscall(SYS_close_range, lo, hi - 1 + (keep[i] < 0), 0) < 0)
+		if (hi > lo && close_fd_range(lo, hi - 1 + (keep[i] < 0)) < 0)
 			return sbx_fail_errno(err, "can't close file descriptors");
 		lo = hi + 1;
 		if (keep[i] < 0)
