@@ -2,8 +2,10 @@
 #include "monitor.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 
@@ -43,12 +45,42 @@ int monitor_exit_code(int wstatus)
 	return 1;
 }
 
-int monitor_wait(pid_t main_pid, pid_t signal_pid, bool tty_signals_too, bool reap_all)
+/* The next signal of set (info filled; its number returned), or 0 when
+ * status_fd (if >= 0; polled beside sig_fd, a signalfd for set) is
+ * readable. -1/errno on failure. */
+static int next_event(const sigset_t *set, int sig_fd, int status_fd, siginfo_t *info)
 {
+	struct pollfd fds[2] = { { .fd = sig_fd, .events = POLLIN },
+				 { .fd = status_fd, .events = POLLIN } };
+	struct signalfd_siginfo si;
+
+	if (status_fd < 0)
+		return sigwaitinfo(set, info);
+	if (poll(fds, 2, -1) < 0)
+		return -1;
+	if (fds[1].revents)
+		return 0;
+	if (SBX_RETRY(read(sig_fd, &si, sizeof(si))) != (ssize_t)sizeof(si))
+		return -1;
+	memset(info, 0, sizeof(*info));
+	info->si_signo = (int)si.ssi_signo;
+	info->si_code = si.ssi_code;
+	return info->si_signo;
+}
+
+int monitor_wait(pid_t main_pid, pid_t signal_pid, int status_fd, bool tty_signals_too,
+		 bool reap_all)
+{
+	_cleanup_close_ int sig_fd = -1;
 	bool first = true;
 	sigset_t set;
 
 	wait_set(&set);
+	if (status_fd >= 0) {
+		sig_fd = signalfd(-1, &set, SFD_CLOEXEC);
+		if (sig_fd < 0)
+			status_fd = -1; /* then wait for the process itself */
+	}
 	for (;;) {
 		siginfo_t info;
 		int sig;
@@ -59,7 +91,18 @@ int monitor_wait(pid_t main_pid, pid_t signal_pid, bool tty_signals_too, bool re
 			first = false;
 			sig = SIGCHLD;
 		} else {
-			sig = sigwaitinfo(&set, &info);
+			sig = next_event(&set, sig_fd, status_fd, &info);
+		}
+		if (sig == 0) {
+			int code;
+
+			/* PID 1's report of the command's status, sent before
+			 * it exits: the namespaces' teardown is not waited for
+			 * (as bwrap). EOF: it died without one; wait for it. */
+			if (SBX_RETRY(read(status_fd, &code, sizeof(code))) == (ssize_t)sizeof(code))
+				return code;
+			status_fd = -1;
+			continue;
 		}
 		if (sig < 0) {
 			int st;

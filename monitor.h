@@ -19,9 +19,12 @@ void monitor_block_signals(sigset_t *saved);
  * main_pid waits for). Signals the kernel sent on behalf of a terminal
  * already reached the whole foreground process group, so they are forwarded
  * only if tty_signals_too (the sandbox left the terminal's session).
+ * If status_fd >= 0, an int read from it is the exit status, taken without
+ * waiting for main_pid to be gone (PID 1 writes it before it exits).
  * With reap_all, other children are reaped as they exit (PID 1's duty).
  * Returns the exit status: the code, or 128+N if killed by signal N. */
-int monitor_wait(pid_t main_pid, pid_t signal_pid, bool tty_signals_too, bool reap_all);
+int monitor_wait(pid_t main_pid, pid_t signal_pid, int status_fd, bool tty_signals_too,
+		 bool reap_all);
 
 /* --info-fd and the first --json-status-fd line: the child's pid and the
  * inode numbers of the namespaces it was given, in bwrap's format. Closes
