@@ -1,11 +1,11 @@
 #!/bin/bash
 # Build and run the libFuzzer harnesses (clang). --smoke: each for a few
-# seconds (all together well under 60 s); --long SECONDS: each that long.
+# seconds (all together under 60 s); --long SECONDS: each that long.
 # Crash inputs kept in tests/fuzz/regressions/ are replayed every time.
 set -u
 SRC=${SBX_SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}
 mode=${1:---smoke}
-secs=12
+secs=10
 [ "$mode" = --long ] && secs=${2:-600}
 CLANG=$(command -v clang || command -v clang-14) || { echo "0 passed, 1 failed: no clang"; exit 1; }
 tmp=$(mktemp -d /tmp/sbx-fuzz.XXXXXX)
@@ -16,9 +16,10 @@ flags=(-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefine
 declare -A SOURCES=(
 	[fuzz-argv]="tests/fuzz/fuzz-argv.c cli.c util.c caps.c filter.c"
 	[fuzz-profile]="tests/fuzz/fuzz-profile.c seccomp-profiles/profile.c"
+	[fuzz-mountinfo]="tests/fuzz/fuzz-mountinfo.c bind-mount.c util.c"
 )
-declare -A EXTRA=([fuzz-argv]="-lcap-ng" [fuzz-profile]="")
-declare -A CORPUS=([fuzz-argv]=argv [fuzz-profile]=profile)
+declare -A EXTRA=([fuzz-argv]="-lcap-ng" [fuzz-profile]="" [fuzz-mountinfo]="")
+declare -A CORPUS=([fuzz-argv]=argv [fuzz-profile]=profile [fuzz-mountinfo]=mountinfo)
 # filter.c references the built-in profiles: give the harness an empty set.
 printf '#include "seccomp-profiles/profiles.h"\nconst struct sbx_builtin_profile sbx_builtin_profiles[1];\nconst size_t sbx_n_builtin_profiles = 0;\n' >"$tmp/builtin.c"
 passed=0 failed=0
