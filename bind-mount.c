@@ -296,7 +296,7 @@ int bm_open_in_root(const struct bm_env *env, int root_fd, const char *path, int
 }
 
 int bm_create_in_root(const struct bm_env *env, int root_fd, const char *path, int flags,
-		      mode_t mode)
+		      mode_t mode, mode_t parent_mode)
 {
 	_cleanup_close_ int parent_fd = -1;
 	const char *base;
@@ -304,13 +304,13 @@ int bm_create_in_root(const struct bm_env *env, int root_fd, const char *path, i
 
 	if (fd >= 0 || errno != ENOENT)
 		return fd;
-	parent_fd = bm_parent(env, root_fd, path, &base);
+	parent_fd = bm_parent(env, root_fd, path, &base, parent_mode);
 	if (parent_fd < 0)
 		return -1;
 	return open_in_root(env, root_fd, path, flags | O_CREAT, mode);
 }
 
-int bm_mkdir_p(const struct bm_env *env, int root_fd, const char *path)
+int bm_mkdir_p(const struct bm_env *env, int root_fd, const char *path, mode_t mode)
 {
 	_cleanup_free_ char *buf = NULL;
 	_cleanup_close_ int cur = -1;
@@ -343,7 +343,7 @@ int bm_mkdir_p(const struct bm_env *env, int root_fd, const char *path)
 		*p = '\0';
 		fd = bm_open_in_root(env, root_fd, buf, O_PATH | O_DIRECTORY);
 		if (fd < 0 && errno == ENOENT) {
-			if (mkdirat(cur, comp, 0755) < 0 && errno != EEXIST)
+			if (mkdirat(cur, comp, mode) < 0 && errno != EEXIST)
 				return -1;
 			fd = bm_open_in_root(env, root_fd, buf, O_PATH | O_DIRECTORY);
 		}
@@ -356,7 +356,8 @@ int bm_mkdir_p(const struct bm_env *env, int root_fd, const char *path)
 	return sbx_steal_fd(&cur);
 }
 
-int bm_parent(const struct bm_env *env, int root_fd, const char *path, const char **base)
+int bm_parent(const struct bm_env *env, int root_fd, const char *path, const char **base,
+	      mode_t mode)
 {
 	_cleanup_free_ char *dir = xstrdup(path);
 	char *slash;
@@ -375,10 +376,11 @@ int bm_parent(const struct bm_env *env, int root_fd, const char *path, const cha
 		slash[0] = '\0';
 	else
 		dir[0] = '\0';
-	return bm_mkdir_p(env, root_fd, dir);
+	return bm_mkdir_p(env, root_fd, dir, mode);
 }
 
-int bm_mount_point(const struct bm_env *env, int root_fd, const char *dest, bool dir)
+int bm_mount_point(const struct bm_env *env, int root_fd, const char *dest, bool dir,
+		   mode_t parent_mode)
 {
 	_cleanup_close_ int parent_fd = -1;
 	const char *base;
@@ -387,7 +389,7 @@ int bm_mount_point(const struct bm_env *env, int root_fd, const char *dest, bool
 	fd = bm_open_in_root(env, root_fd, dest, O_PATH);
 	if (fd >= 0 || errno != ENOENT)
 		return fd;
-	parent_fd = bm_parent(env, root_fd, dest, &base);
+	parent_fd = bm_parent(env, root_fd, dest, &base, parent_mode);
 	if (parent_fd < 0)
 		return -1;
 	if (dir) {

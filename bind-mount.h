@@ -41,21 +41,26 @@ void bm_probe(struct bm_env *env, const char *proc_self, const char *stage_dir,
 int bm_open_in_root(const struct bm_env *env, int root_fd, const char *path, int flags);
 
 /* Create (or open) the file at path inside root_fd with O_CREAT|flags and
- * mode, creating missing parent directories. fd or -1/errno. */
+ * mode, creating missing parent directories with parent_mode. fd or
+ * -1/errno. */
 int bm_create_in_root(const struct bm_env *env, int root_fd, const char *path, int flags,
-		      mode_t mode);
+		      mode_t mode, mode_t parent_mode);
 
-/* Make sure every directory of path exists inside root_fd (mode 0755), and
- * return an O_PATH fd of the last one. -1/errno. */
-int bm_mkdir_p(const struct bm_env *env, int root_fd, const char *path);
+/* Make sure every directory of path exists inside root_fd (those missing
+ * made with mode), and return an O_PATH fd of the last one. -1/errno. */
+int bm_mkdir_p(const struct bm_env *env, int root_fd, const char *path, mode_t mode);
 
-/* Open (creating if missing, with parents) the mount point for dest inside
- * root_fd: a directory if dir, else an empty file. O_PATH fd or -1/errno. */
-int bm_mount_point(const struct bm_env *env, int root_fd, const char *dest, bool dir);
+/* Open (creating if missing, with parents made with parent_mode) the mount
+ * point for dest inside root_fd: a directory (0755) if dir, else an empty
+ * file (0444). O_PATH fd or -1/errno. */
+int bm_mount_point(const struct bm_env *env, int root_fd, const char *dest, bool dir,
+		   mode_t parent_mode);
 
-/* Split path into an O_PATH fd of its parent (created with bm_mkdir_p) and its
- * last component (pointer into path). -1/errno; EINVAL for "/". */
-int bm_parent(const struct bm_env *env, int root_fd, const char *path, const char **base);
+/* Split path into an O_PATH fd of its parent (created with bm_mkdir_p and
+ * mode) and its last component (pointer into path). -1/errno; EINVAL for
+ * "/". */
+int bm_parent(const struct bm_env *env, int root_fd, const char *path, const char **base,
+	      mode_t mode);
 
 /* Clone the tree at src_fd (recursive), apply attrs to every mount of it,
  * and attach it on target_fd. Returns 0 or -1/errno. */

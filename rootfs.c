@@ -26,6 +26,23 @@
 #define STAGE_DIR "stage-dir"
 #define STAGE_FILE "stage-file"
 
+/* The mode bwrap gives the missing parents of a destination: 0755, less the
+ * group's bits if the op's mode has none for the group, less the others'
+ * likewise. Ops without a mode (binds, symlinks, --proc, --dev, overlays)
+ * count as mode 0, so their parents are 0700, as bwrap's are (compared with
+ * Debian's bwrap 0.8.0); --dir and --tmpfs (0755) and --file (0666) give
+ * 0755, --bind-data (0600) 0700. */
+static mode_t parent_mode(const struct sbx_op *op)
+{
+	mode_t mode = 0755;
+
+	if (!(op->perms & 0070))
+		mode &= ~(mode_t)0050;
+	if (!(op->perms & 0007))
+		mode &= ~(mode_t)0005;
+	return mode;
+}
+
 static int sys_pivot_root(const char *new_root, const char *put_old)
 {
 	return (int)syscall(SYS_pivot_root, new_root, put_old);
@@ -163,7 +180,8 @@ static int bind_source(struct sbx_rootfs *rf, int src_fd, const struct sbx_op *o
 
 	if (fstat(src_fd, &st) < 0)
 		return sbx_fail_errno(err, "can't stat %s", op->src);
-	target_fd = bm_mount_point(&rf->bm, rf->newroot_fd, op->dest, S_ISDIR(st.st_mode));
+	target_fd = bm_mount_point(&rf->bm, rf->newroot_fd, op->dest, S_ISDIR(st.st_mode),
+				   parent_mode(op));
 	if (target_fd < 0)
 		return sbx_fail_errno(err, "can't create mount point %s", op->dest);
 	if (!(op->flags & SBX_BIND_DEV))
@@ -198,7 +216,8 @@ static const char *const proc_covered[] = {
 static int do_proc(struct sbx_rootfs *rf, const struct sbx_op *op, bool own_pidns,
 		   bool cover_all, struct sbx_err *err)
 {
-	_cleanup_close_ int target_fd = bm_mount_point(&rf->bm, rf->newroot_fd, op->dest, true);
+	_cleanup_close_ int target_fd =
+		bm_mount_point(&rf->bm, rf->newroot_fd, op->dest, true, parent_mode(op));
 	_cleanup_close_ int proc_fd = -1;
 
 	if (target_fd < 0)
@@ -279,7 +298,8 @@ static int do_dev(struct sbx_rootfs *rf, const struct sbx_op *op, struct sbx_err
 	static const char *const tmpfs_opts[] = { "mode", "0755", NULL };
 	static const char *const pts_opts[] = { "newinstance", NULL, "ptmxmode", "0666",
 						"mode", "620", NULL };
-	_cleanup_close_ int target_fd = bm_mount_point(&rf->bm, rf->newroot_fd, op->dest, true);
+	_cleanup_close_ int target_fd =
+		bm_mount_point(&rf->bm, rf->newroot_fd, op->dest, true, parent_mode(op));
 	_cleanup_close_ int dev_fd = -1, pts_fd = -1, pts_mnt = -1;
 
 	if (target_fd < 0)
@@ -315,7 +335,8 @@ static int do_dev(struct sbx_rootfs *rf, const struct sbx_op *op, struct sbx_err
 
 static int do_tmpfs(struct sbx_rootfs *rf, const struct sbx_op *op, struct sbx_err *err)
 {
-	_cleanup_close_ int target_fd = bm_mount_point(&rf->bm, rf->newroot_fd, op->dest, true);
+	_cleanup_close_ int target_fd =
+		bm_mount_point(&rf->bm, rf->newroot_fd, op->dest, true, parent_mode(op));
 	_cleanup_close_ int mnt_fd = -1;
 	char mode[16], size[32];
 	const char *opts[] = { "mode", mode, op->size ? "size" : NULL, size, NULL };
@@ -335,7 +356,8 @@ static int do_tmpfs(struct sbx_rootfs *rf, const struct sbx_op *op, struct sbx_e
 
 static int do_mqueue(struct sbx_rootfs *rf, const struct sbx_op *op, struct sbx_err *err)
 {
-	_cleanup_close_ int target_fd = bm_mount_point(&rf->bm, rf->newroot_fd, op->dest, true);
+	_cleanup_close_ int target_fd =
+		bm_mount_point(&rf->bm, rf->newroot_fd, op->dest, true, parent_mode(op));
 	_cleanup_close_ int mnt_fd = -1;
 
 	if (target_fd < 0)
@@ -351,7 +373,7 @@ static int do_dir(struct sbx_rootfs *rf, const struct sbx_op *op, struct sbx_err
 	_cleanup_close_ int parent_fd = -1, fd = -1;
 	const char *base;
 
-	parent_fd = bm_parent(&rf->bm, rf->newroot_fd, op->dest, &base);
+	parent_fd = bm_parent(&rf->bm, rf->newroot_fd, op->dest, &base, parent_mode(op));
 	if (parent_fd < 0 && errno == EINVAL)
 		return 0; /* the root: it exists */
 	if (parent_fd < 0)
@@ -374,7 +396,7 @@ static int do_symlink(struct sbx_rootfs *rf, const struct sbx_op *op, struct sbx
 	const char *base;
 	ssize_t n;
 
-	parent_fd = bm_parent(&rf->bm, rf->newroot_fd, op->dest, &base);
+	parent_fd = bm_parent(&rf->bm, rf->newroot_fd, op->dest, &base, parent_mode(op));
 	if (parent_fd < 0)
 		return sbx_fail_errno(err, "can't make symlink at %s", op->dest);
 	if (symlinkat(op->src, parent_fd, base) == 0)
@@ -426,7 +448,8 @@ static int do_remount_ro(struct sbx_rootfs *rf, const struct sbx_op *op, struct 
 static int do_file(struct sbx_rootfs *rf, const struct sbx_op *op, struct sbx_err *err)
 {
 	_cleanup_close_ int fd =
-		bm_create_in_root(&rf->bm, rf->newroot_fd, op->dest, O_WRONLY | O_TRUNC | O_NOCTTY, op->perms);
+		bm_create_in_root(&rf->bm, rf->newroot_fd, op->dest, O_WRONLY | O_TRUNC | O_NOCTTY,
+				  op->perms, parent_mode(op));
 
 	if (fd < 0)
 		return sbx_fail_errno(err, "can't create file %s", op->dest);
@@ -448,7 +471,7 @@ static int do_bind_data(struct sbx_rootfs *rf, const struct sbx_op *op, struct s
 	if (fd < 0 || write_all(fd, op->data.data, op->data.len) < 0 || fchmod(fd, op->perms) < 0)
 		return sbx_fail_errno(err, "can't write the data for %s", op->dest);
 	src_fd = open(name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
-	target_fd = bm_mount_point(&rf->bm, rf->newroot_fd, op->dest, false);
+	target_fd = bm_mount_point(&rf->bm, rf->newroot_fd, op->dest, false, parent_mode(op));
 	if (src_fd < 0 || target_fd < 0)
 		return sbx_fail_errno(err, "can't create mount point %s", op->dest);
 	if (op->flags & SBX_BIND_RO)
@@ -492,7 +515,8 @@ static int layer_path(struct sbx_rootfs *rf, const char *host, int *fd, char *bu
 
 static int do_overlay(struct sbx_rootfs *rf, const struct sbx_op *op, struct sbx_err *err)
 {
-	_cleanup_close_ int target_fd = bm_mount_point(&rf->bm, rf->newroot_fd, op->dest, true);
+	_cleanup_close_ int target_fd =
+		bm_mount_point(&rf->bm, rf->newroot_fd, op->dest, true, parent_mode(op));
 	_cleanup_close_ int upper_fd = -1, work_fd = -1, mnt_fd = -1;
 	_cleanup_free_ int *fds = xcalloc(op->n_layers, sizeof(int));
 	_cleanup_free_ char *lower = xcalloc(op->n_layers, 40);

@@ -381,7 +381,6 @@ static pid_t start_command(struct sbx_run *run)
 static __attribute__((noreturn)) void run_command(struct sbx_run *run)
 {
 	const struct sbx_plan *plan = run->plan;
-	struct sbx_err err;
 	int status;
 	pid_t pid;
 

@@ -632,6 +632,20 @@ t_dir() {
 	) || exit
 }
 
+# Missing parents of a destination get bwrap's modes: 0755 less the group's
+# and the others' bits the op's own mode lacks, ops without a mode (binds,
+# symlinks, --proc, --dev) counting as 0, so 0700.
+t_parent_modes() {
+	mkdir d
+	runb --bind "$W/d" /b1/p/m --symlink x /s1/p/l --dir /d1/p/d --perms 0750 --dir /d2/p/d \
+		--tmpfs /t1/p/t --file 3 /f1/p/f --perms 0640 --file 4 /f2/p/f --ro-bind-data 5 /r1/p/f \
+		--dev /v1/p/dev --proc /c1/p/proc stat -c '%a %n' /b1 /b1/p /s1/p /d1/p /d2/p /t1/p /f1/p \
+		/f2/p /r1/p /v1/p /c1/p 3</dev/null 4</dev/null 5</dev/null
+	expect_ok
+	expect_out "$(printf '%s\n' '700 /b1' '700 /b1/p' '700 /s1/p' '755 /d1/p' '750 /d2/p' '755 /t1/p' \
+		'755 /f1/p' '750 /f2/p' '700 /r1/p' '700 /v1/p' '700 /c1/p' | head -c -1)"
+}
+
 t_symlink() {
 	runb --symlink /no/such/target /l1 --symlink ../usr /l2 --dir /d --symlink rel /d/l3 sh -c 'readlink /l1 /l2 /d/l3; ls /l2/bin/sh'
 	expect_ok
