@@ -544,7 +544,11 @@ static __attribute__((noreturn)) void sandbox_run(const struct sbx_plan *plan)
 	if (plan->userns_fd >= 0 && setns(plan->userns_fd, CLONE_NEWUSER) < 0)
 		sbx_die("can't join the --userns user namespace: %s", strerror(errno));
 	if (plan->pidns_fd >= 0 && setns(plan->pidns_fd, CLONE_NEWPID) < 0)
-		sbx_die("can't join the --pidns PID namespace: %s", strerror(errno));
+		sbx_die("can't join the --pidns PID namespace: %s%s", strerror(errno),
+			errno == EPERM && plan->userns_fd < 0
+				? " (it belongs to another user namespace: join that one too, "
+				  "with --userns)"
+				: "");
 
 	pid = (pid_t)syscall(SYS_clone, (unsigned long)(clone_flags(plan) | SIGCHLD), NULL, NULL,
 			     NULL, NULL);

@@ -1252,6 +1252,13 @@ t_userns_and_pidns_fds() {
 	expect_ok
 	[ "$(line 1)" = "$userns" ] || fail "--userns: inside is $(line 1), expected $userns"
 	[ "$(line 2)" = "$(readlink "/proc/$outer/ns/pid")" ] || fail "--pidns: inside is $(line 2)"
+	# Unprivileged, a PID namespace of another user namespace can only be
+	# joined together with that user namespace: the error says so.
+	if ! is_root; then
+		run --pidns 6 "${BASE[@]}" true
+		expect_rc 1 "--pidns without --userns"
+		expect_err_has "join that one too, with --userns"
+	fi
 	# --unshare-pid too: a new PID namespace nested in the joined one; the
 	# command is PID 1's child there, and its exit status comes out.
 	run --userns 5 --pidns 6 --unshare-pid "${BASE[@]}" sh -c 'echo $$; readlink /proc/self/ns/pid; exit 7'
