@@ -386,6 +386,16 @@ static __attribute__((noreturn)) void run_command(struct sbx_run *run)
 
 	if (!has_pid1(plan))
 		exec_command(run);
+	/* Not dumpable: the command (same uid, no capability) can then neither
+	 * open PID 1's fds through /proc/1/fd (the status pipe: a false status
+	 * would make sbx return while the sandbox runs on) nor ptrace it. The
+	 * command's exec makes it dumpable again. */
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0) {
+		struct sbx_err err;
+
+		sbx_fail_errno(&err, "can't make PID 1 undumpable");
+		child_fail(&err);
+	}
 	pid = start_command(run);
 	status = monitor_wait(pid, pid, -1, false, true);
 	if (run->status_fd >= 0)

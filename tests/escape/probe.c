@@ -173,6 +173,56 @@ static void probe_outside_process(void)
 	expect_fail("proc-mem-outside", "open /proc/victim/mem", open(path, O_RDWR | O_CLOEXEC));
 }
 
+/* PID 1 is sbx's reaper: it holds the pipe on which it reports the
+ * command's status to the monitor outside. A command that could open PID
+ * 1's fds (or ptrace it) could make sbx return early while the sandbox
+ * keeps running. Opening for writing only, nothing is written. */
+static void probe_pid1_fds(void)
+{
+	char link[64], target[128];
+	int opened = 0, refused = 0, last_errno = 0;
+
+	if (getpid() == 1) {
+		report("SKIPPED", "pid1-fds", "the probe is PID 1 itself");
+		return;
+	}
+	for (int fd = 0; fd < 1024; fd++) {
+		ssize_t n;
+		int f;
+
+		snprintf(link, sizeof(link), "/proc/1/fd/%d", fd);
+		n = readlink(link, target, sizeof(target) - 1);
+		if (n < 0) {
+			if (errno != ENOENT) {
+				refused++;
+				last_errno = errno;
+			}
+			continue;
+		}
+		f = open(link, O_WRONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+		if (f >= 0) {
+			opened++;
+			close(f);
+		} else {
+			refused++;
+			last_errno = errno;
+		}
+	}
+	if (opened)
+		report("ESCAPED", "pid1-fds", "opened %d of PID 1's fds for writing", opened);
+	else if (refused)
+		report("CONTAINED", "pid1-fds", "PID 1's fds: %s", strerror(last_errno));
+	else
+		report("CONTAINED", "pid1-fds", "PID 1 has no fd to open");
+	if (ptrace(PTRACE_ATTACH, 1, NULL, NULL) == 0) {
+		report("ESCAPED", "ptrace-pid1", "ptrace(PTRACE_ATTACH, 1): succeeded");
+		waitpid(1, NULL, __WALL);
+		ptrace(PTRACE_DETACH, 1, NULL, NULL);
+	} else {
+		report("CONTAINED", "ptrace-pid1", "ptrace(PTRACE_ATTACH, 1): %s", strerror(errno));
+	}
+}
+
 static void probe_pids(void)
 {
 	char path[64];
@@ -414,6 +464,7 @@ int main(int argc, char **argv)
 	probe_setuid();
 	probe_outside_process();
 	probe_pids();
+	probe_pid1_fds();
 	probe_syscalls();
 	probe_personality();
 	probe_compat_abis();
