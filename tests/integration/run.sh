@@ -735,6 +735,16 @@ t_die_with_parent() {
 	track $kids $p
 	kill -9 "$t1"
 	wait_for 5 none_alive $p $kids || fail "the command survived its sandbox's parent by 5 seconds"
+	# the same with a PID namespace (the command is PID 1's child there)
+	timeout 20 "$SBX" "${BASE[@]}" --unshare-pid --die-with-parent sleep "19.3$tag" </dev/null >/dev/null 2>&1 &
+	t1=$!
+	track "$t1"
+	wait_for 10 have_pids "sleep 19.3$tag" || fail "the sandboxed sleep (pid ns) never started"
+	kids=$(pgrep -P "$t1")
+	p=$(pids_of "sleep 19.3$tag")
+	track $kids $p
+	kill -9 "$t1"
+	wait_for 5 none_alive $p $kids || fail "the command (pid ns) survived its sandbox's parent by 5 seconds"
 	# without it (the control): the command survives its sandbox's parent
 	timeout 20 "$SBX" "${BASE[@]}" sleep "19.2$tag" </dev/null >/dev/null 2>&1 &
 	t2=$!
