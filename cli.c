@@ -181,7 +181,7 @@ static int opt_bind(struct parse *p, const struct option *o, char **a, struct sb
 	if (stat(src, &st) < 0) {
 		if (o->flags & SBX_BIND_TRY)
 			return 0;
-		return sbx_fail_errno(err, "can't find source path %s", a[0]);
+		return sbx_fail_errno(err, "Can't find source path %s", a[0]); /* bwrap's words */
 	}
 	op = new_op(p, SBX_OP_BIND, a[1]);
 	op->src = src;
@@ -856,7 +856,7 @@ static const struct option *find_option(const char *name)
 
 void cli_print_help(FILE *out)
 {
-	fprintf(out, "usage: %s [OPTIONS...] [--] COMMAND [ARGS...]\n", sbx_progname());
+	fprintf(out, "usage: %s [OPTIONS...] [--] COMMAND [ARGS...]\n", sbx_invoked_as());
 	for (int g = 0; g < G_COUNT; g++) {
 		fprintf(out, "\n%s:\n", group_names[g]);
 		for (size_t i = 0; i < sizeof(options) / sizeof(options[0]); i++) {
@@ -904,8 +904,11 @@ static int parse_options(struct parse *p, char **argv, size_t argc, bool in_stre
 		if (o == NULL)
 			return sbx_fail(err, "Unknown option %s", arg);
 		if (argc - i - 1 < (size_t)o->nargs)
-			return sbx_fail(err, "%s takes %d argument%s", o->name, o->nargs,
-					o->nargs > 1 ? "s" : "");
+			/* bwrap's words: callers and their tests match them. */
+			return sbx_fail(err, "%s takes %s", o->name,
+					o->nargs == 1	? "one argument"
+					: o->nargs == 2 ? "two arguments"
+							: "three arguments");
 		modifier = o->takes & MODIFIER;
 		if (!modifier && p->have_perms && !(o->takes & TAKES_PERMS))
 			return sbx_fail(err, "--perms must be followed by an option that creates "
@@ -978,14 +981,14 @@ static int finish(struct parse *p, struct sbx_err *err)
 	if (p->cgroup_try && ns_available("cgroup"))
 		plan->unshare_cgroup = true;
 	if (!plan->unshare_user && plan->userns_fd < 0 && (p->uid_set || p->gid_set))
-		return sbx_fail(err, "--%s requires --unshare-user or --userns",
+		return sbx_fail(err, "Specifying --%s requires --unshare-user or --userns",
 				p->uid_set ? "uid" : "gid");
 	if (plan->disable_userns && !plan->unshare_user)
 		return sbx_fail(err, "--disable-userns requires --unshare-user");
 	if (plan->userns_block_fd >= 0 && (!plan->unshare_user || plan->info_fd < 0))
 		return sbx_fail(err, "--userns-block-fd requires --unshare-user and --info-fd");
 	if (plan->n_lock_files && plan->as_pid_1)
-		return sbx_fail(err, "--lock-file is not compatible with --as-pid-1");
+		return sbx_fail(err, "Specifying --as-pid-1 and --lock-file is not permitted");
 	if (plan->sync_fd >= 0)
 		keep_fd(p, plan->sync_fd);
 	/* Safe by default: the "default" profile unless the caller chose
@@ -1001,9 +1004,9 @@ static int finish(struct parse *p, struct sbx_err *err)
 		}
 	}
 	if (plan->hostname != NULL && !plan->unshare_uts)
-		return sbx_fail(err, "--hostname requires --unshare-uts");
+		return sbx_fail(err, "Specifying --hostname requires --unshare-uts");
 	if (plan->as_pid_1 && !plan->unshare_pid)
-		return sbx_fail(err, "--as-pid-1 requires --unshare-pid");
+		return sbx_fail(err, "Specifying --as-pid-1 requires --unshare-pid");
 	if (plan->argc == 0)
 		return sbx_fail(err, "no command given (try --help)");
 	return 0;

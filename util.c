@@ -9,6 +9,7 @@
 #include <string.h>
 
 static const char *progname = "sbx";
+static const char *invoked_as = "sbx"; /* argv[0] as given, for --help */
 static bool level_prefix;
 
 void sbx_set_level_prefix(bool on)
@@ -22,6 +23,7 @@ void sbx_set_progname(const char *argv0)
 
 	if (argv0 == NULL || *argv0 == '\0')
 		return;
+	invoked_as = argv0;
 	slash = strrchr(argv0, '/');
 	progname = slash ? slash + 1 : argv0;
 	if (*progname == '\0')
@@ -31,6 +33,11 @@ void sbx_set_progname(const char *argv0)
 const char *sbx_progname(void)
 {
 	return progname;
+}
+
+const char *sbx_invoked_as(void)
+{
+	return invoked_as;
 }
 
 int sbx_fail(struct sbx_err *err, const char *fmt, ...)

@@ -27,6 +27,8 @@ int sbx_fail_errno(struct sbx_err *err, const char *fmt, ...)
 /* The name sbx was invoked as (basename of argv[0]), used in every message. */
 void sbx_set_progname(const char *argv0);
 const char *sbx_progname(void);
+/* argv[0] verbatim: bwrap's --help says "usage: ARGV0 ...". */
+const char *sbx_invoked_as(void);
 
 /* --level-prefix: messages start with a syslog level ("<3>" for errors). */
 void sbx_set_level_prefix(bool on);
