@@ -2,7 +2,9 @@
 #include "monitor.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
+#include <sched.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/signalfd.h>
@@ -43,6 +45,49 @@ int monitor_exit_code(int wstatus)
 	if (WIFSIGNALED(wstatus))
 		return 128 + WTERMSIG(wstatus);
 	return 1;
+}
+
+/* PF_EXITING, include/linux/sched.h: set when a task starts to exit. */
+#define SBX_PF_EXITING 0x00000004u
+
+/* Whether pid has started to exit: PF_EXITING in the flags field of
+ * /proc/PID/stat (proc(5): the 9th field; the 2nd, comm, may hold
+ * anything, so fields count from its last ')'). */
+static bool is_exiting(pid_t pid)
+{
+	char path[64], buf[1024];
+	_cleanup_close_ int fd = -1;
+	unsigned flags;
+	const char *p;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	n = SBX_RETRY(read(fd, buf, sizeof(buf) - 1));
+	if (n <= 0)
+		return false;
+	buf[n] = '\0';
+	p = strrchr(buf, ')');
+	if (p == NULL || sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %u", &flags) != 1)
+		return false;
+	return flags & SBX_PF_EXITING;
+}
+
+/* PID 1's report of the command's status arrives just before PID 1 exits.
+ * The command can write on that pipe too (through /proc/1/fd, or by
+ * ptracing PID 1), so a report counts only from a PID 1 that is exiting:
+ * PID 1 writes, then exits at once, so a few looks suffice; after that
+ * the monitor waits for PID 1 itself (a forged report changes nothing). */
+static bool believe_report(pid_t pid)
+{
+	for (int i = 0; i < 64; i++) {
+		if (is_exiting(pid))
+			return true;
+		sched_yield();
+	}
+	return false;
 }
 
 /* The next signal of set (info filled; its number returned), or 0 when
@@ -99,7 +144,8 @@ int monitor_wait(pid_t main_pid, pid_t signal_pid, int status_fd, bool tty_signa
 			/* PID 1's report of the command's status, sent before
 			 * it exits: the namespaces' teardown is not waited for
 			 * (as bwrap). EOF: it died without one; wait for it. */
-			if (SBX_RETRY(read(status_fd, &code, sizeof(code))) == (ssize_t)sizeof(code))
+			if (SBX_RETRY(read(status_fd, &code, sizeof(code))) == (ssize_t)sizeof(code) &&
+			    believe_report(signal_pid))
 				return code;
 			status_fd = -1;
 			continue;
@@ -189,12 +235,17 @@ int monitor_report_start(pid_t child, const struct sbx_plan *plan)
 	return 0;
 }
 
-void monitor_report_exit(const struct sbx_plan *plan, int code)
+void monitor_report_exit(const struct sbx_plan *plan, int exec_fd, int code)
 {
 	char buf[64];
 	int len;
 
 	if (plan->json_status_fd < 0)
+		return;
+	/* exec_fd is non-blocking and read once the command is gone, so
+	 * whatever was written is there: one byte means it was exec'd; none
+	 * (setup failed) or two (execvp failed) mean no exit code, as bwrap. */
+	if (SBX_RETRY(read(exec_fd, buf, 2)) != 1)
 		return;
 	len = snprintf(buf, sizeof(buf), "{ \"exit-code\": %d }\n", code);
 	/* The caller may have closed its end: nothing else to tell it then. */

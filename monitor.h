@@ -31,8 +31,10 @@ int monitor_wait(pid_t main_pid, pid_t signal_pid, int status_fd, bool tty_signa
  * info_fd. Returns 0 or -1/errno. */
 int monitor_report_start(pid_t child, const struct sbx_plan *plan);
 
-/* The last --json-status-fd line: {"exit-code": N}. */
-void monitor_report_exit(const struct sbx_plan *plan, int code);
+/* The last --json-status-fd line, {"exit-code": N}, written only if
+ * exec_fd (the read end of the child's exec report) holds exactly one
+ * byte: the command was exec'd. */
+void monitor_report_exit(const struct sbx_plan *plan, int exec_fd, int code);
 
 /* Shell convention for a wait status: code, or 128+signal. */
 int monitor_exit_code(int wstatus);

@@ -53,6 +53,7 @@ struct sbx_run {
 	int proc_self_fd; /* the child's /proc/PID on the host's procfs, for --disable-userns */
 	int pid_sock[2]; /* --pidns --unshare-pid: the nested child reports itself */
 	int status_fd;   /* PID 1's end of the pipe it reports the status on, or -1 */
+	int exec_fd;     /* --json-status-fd: one byte once the command is exec'd, or -1 */
 };
 
 /* bwrap keeps a PID 1 (a reaper) also for --lock-file and --sync-fd: it
@@ -324,16 +325,30 @@ static char **command_argv(const struct sbx_plan *plan)
 	return argv;
 }
 
+/* --json-status-fd ends with an exit code only for a command that was
+ * exec'd (bwrap: one byte on its setup-finished pipe just before execvp,
+ * a second when execvp failed; nothing when setup failed before). */
+static void report_exec(const struct sbx_run *run, int bytes)
+{
+	if (run->exec_fd >= 0)
+		(void)SBX_RETRY(write(run->exec_fd, "xx", (size_t)bytes));
+}
+
 static __attribute__((noreturn)) void exec_command(struct sbx_run *run)
 {
 	const struct sbx_plan *plan = run->plan;
 	char **argv = command_argv(plan);
 	struct sbx_err err;
+	int saved;
 
 	if (plan->die_with_parent)
 		prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
 	sigprocmask(SIG_SETMASK, &run->saved_mask, NULL);
+	report_exec(run, 1);
 	execvp(plan->argv[0], argv);
+	saved = errno;
+	report_exec(run, 1);
+	errno = saved;
 	sbx_fail_errno(&err, "execvp %s", plan->argv[0]);
 	child_fail(&err);
 }
@@ -367,11 +382,13 @@ static pid_t start_command(struct sbx_run *run)
 	    (r = posix_spawnattr_setsigmask(&attr, &run->saved_mask)) != 0 ||
 	    (r = posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK)) != 0 ||
 	    (r = posix_spawnp(&pid, plan->argv[0], NULL, &attr, argv, environ)) != 0) {
+		report_exec(run, 2);
 		errno = r;
 		sbx_fail_errno(&err, "execvp %s", plan->argv[0]);
 		child_fail(&err);
 	}
 	posix_spawnattr_destroy(&attr);
+	report_exec(run, 1);
 	return pid;
 }
 
@@ -386,17 +403,15 @@ static __attribute__((noreturn)) void run_command(struct sbx_run *run)
 
 	if (!has_pid1(plan))
 		exec_command(run);
-	/* Not dumpable: the command (same uid, no capability) can then neither
-	 * open PID 1's fds through /proc/1/fd (the status pipe: a false status
-	 * would make sbx return while the sandbox runs on) nor ptrace it. The
-	 * command's exec makes it dumpable again. */
-	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0) {
-		struct sbx_err err;
-
-		sbx_fail_errno(&err, "can't make PID 1 undumpable");
-		child_fail(&err);
-	}
+	/* PID 1 stays dumpable, as bwrap's: callers open the namespaces under /proc/CHILD-PID/ns
+	 * and /proc/CHILD-PID/root of --info-fd's child-pid (flatpak enter,
+	 * bwrap --userns/--pidns). The command can then open the status pipe
+	 * through /proc/1/fd, or ptrace PID 1 (same uid, same filters, nothing
+	 * PID 1 holds is worth more); the monitor believes a report only from
+	 * a PID 1 that is exiting (monitor.c). */
 	pid = start_command(run);
+	if (run->exec_fd >= 0)
+		close(run->exec_fd);
 	status = monitor_wait(pid, pid, -1, false, true);
 	if (run->status_fd >= 0)
 		(void)SBX_RETRY(write(run->status_fd, &status, sizeof(status)));
@@ -438,6 +453,8 @@ static void nest_pidns(struct sbx_run *run)
 	close(run->pid_sock[1]);
 	if (run->status_fd >= 0)
 		close(run->status_fd);
+	if (run->exec_fd >= 0)
+		close(run->exec_fd);
 	if (SBX_RETRY(waitpid(pid, &status, 0)) != pid)
 		_exit(1);
 	_exit(monitor_exit_code(status));
@@ -524,10 +541,11 @@ static __attribute__((noreturn)) void child_main(struct sbx_run *run)
 static __attribute__((noreturn)) void sandbox_run(const struct sbx_plan *plan)
 {
 	struct sbx_run run = {
-		.plan = plan, .proc_self_fd = -1, .pid_sock = { -1, -1 }, .status_fd = -1
+		.plan = plan, .proc_self_fd = -1, .pid_sock = { -1, -1 }, .status_fd = -1,
+		.exec_fd = -1
 	};
 	struct sbx_err err;
-	int pipe_fds[2], status_fds[2] = { -1, -1 };
+	int pipe_fds[2], status_fds[2] = { -1, -1 }, exec_fds[2] = { -1, -1 };
 	pid_t ppid = getppid(), pid, main_pid;
 	int status;
 
@@ -536,7 +554,8 @@ static __attribute__((noreturn)) void sandbox_run(const struct sbx_plan *plan)
 	run.last_cap = caps_last_cap();
 	run.umask = umask(0);
 	umask(run.umask);
-	if (pipe2(pipe_fds, O_CLOEXEC) < 0 || (has_pid1(plan) && pipe2(status_fds, O_CLOEXEC) < 0))
+	if (pipe2(pipe_fds, O_CLOEXEC) < 0 || (has_pid1(plan) && pipe2(status_fds, O_CLOEXEC) < 0) ||
+	    (plan->json_status_fd >= 0 && pipe2(exec_fds, O_CLOEXEC | O_NONBLOCK) < 0))
 		sbx_die("can't create a pipe: %s", strerror(errno));
 	if (plan->pidns_fd >= 0 && plan->unshare_pid &&
 	    (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, run.pid_sock) < 0 ||
@@ -575,6 +594,9 @@ static __attribute__((noreturn)) void sandbox_run(const struct sbx_plan *plan)
 		if (status_fds[0] >= 0)
 			close(status_fds[0]);
 		run.status_fd = status_fds[1];
+		if (exec_fds[0] >= 0)
+			close(exec_fds[0]);
+		run.exec_fd = exec_fds[1];
 		child_main(&run);
 	}
 
@@ -582,6 +604,8 @@ static __attribute__((noreturn)) void sandbox_run(const struct sbx_plan *plan)
 	close(pipe_fds[0]);
 	if (status_fds[1] >= 0)
 		close(status_fds[1]);
+	if (exec_fds[1] >= 0)
+		close(exec_fds[1]);
 	main_pid = pid;
 	if (run.pid_sock[0] >= 0) {
 		close(run.pid_sock[1]);
@@ -608,7 +632,7 @@ static __attribute__((noreturn)) void sandbox_run(const struct sbx_plan *plan)
 	}
 	close(pipe_fds[1]);
 	status = monitor_wait(pid, main_pid, status_fds[0], plan->new_session, false);
-	monitor_report_exit(plan, status);
+	monitor_report_exit(plan, exec_fds[0], status);
 	/* After joining a PID namespace, LeakSanitizer's exit-time check (in
 	 * sanitizer builds) would spin: its tracer, our child, is created in
 	 * that namespace and cannot see us to ptrace. Nothing is left to flush. */

@@ -84,6 +84,23 @@ out=$(run_in_pty env PROBE_HOST_FD=5 "${as_user[@]}" "$tmp/bin/sbx" "${quick[@]}
 	--close-fds --ro-bind "$tmp/bin" /probe-bin /probe-bin/probe --host-fd-only 5<"$tmp/host")
 count <<<"$out"
 
+# The command writes a false exit status (77) on PID 1's status pipe and
+# lives on: sbx must exit with the real one (0), once the command is done.
+echo "# a false status on PID 1's status pipe"
+out=$(run_in_pty sh -c '"$@"; echo "sbx exited $?"' sh "${as_user[@]}" "$tmp/bin/sbx" \
+	"${quick[@]}" --ro-bind "$tmp/bin" /probe-bin /probe-bin/probe --forge-status)
+case $out in
+*"forged 0"*)
+	echo "SKIPPED   pid1-status: no pipe of PID 1 could be opened: $out"
+	skipped=$((skipped + 1)) ;;
+*"still running"*"sbx exited 0")
+	echo "CONTAINED pid1-status: ${out%%$'\n'*}; sbx waited for the command's real status"
+	passed=$((passed + 1)) ;;
+*)
+	echo "ESCAPED   pid1-status: sbx returned on the false status: $out"
+	failed=$((failed + 1)) ;;
+esac
+
 if ((passed + failed == 0)); then
 	echo "no probe ran"
 	failed=1

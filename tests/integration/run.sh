@@ -506,6 +506,17 @@ t_bind_magic_link_source() {
 	runb --ro-bind /proc/self/fd/5 /a --ro-bind /dev/fd/5 /b cat /a/f /b/f 5<d
 	expect_ok
 	expect_out "$(printf 'via-fd\nvia-fd')"
+	# A namespace file: flatpak binds the sandbox's own user namespace,
+	# /proc/self/ns/user as the sandbox's first process sees it, on
+	# /run/.userns (for flatpak-spawn to join it later).
+	runb --unshare-user --ro-bind-try /proc/self/ns/user /run/.userns sh -c \
+		'stat -L -c %i /run/.userns; readlink /proc/self/ns/user'
+	expect_ok
+	[ "user:[$(line 1)]" != "$(readlink /proc/self/ns/user)" ] || fail "/run/.userns is the caller's user namespace"
+	# bwrap, unprivileged with --dev, first maps uid 0 (to mount devpts),
+	# then runs the command in a second user namespace nested in that one.
+	is_bwrap || [ "user:[$(line 1)]" = "$(line 2)" ] ||
+		fail "/run/.userns is not the sandbox's user namespace: $OUT"
 }
 
 t_ro_bind_try() {
@@ -1158,6 +1169,54 @@ EOF
 	runb --json-status-fd 4 sh -c 'kill -9 $$' 4>status
 	expect_rc 137
 	grep -qx '{ "exit-code": 137 }' status || fail "no exit-code 137 line: $(cat status)"
+}
+
+# --json-status-fd ends with an exit code only for a command that was
+# exec'd: not when setup failed, nor when execvp did (bwrap's rule).
+t_json_status_without_exec() {
+	runb --json-status-fd 4 / 4>status
+	expect_rc 1
+	expect_err_has "execvp /"
+	grep -q child-pid status || fail "no start line: $(cat status)"
+	! grep -q exit-code status || fail "an exit code for a command that never ran: $(cat status)"
+	runb --unshare-pid --json-status-fd 4 /nonexistent-command 4>status
+	expect_rc 1
+	! grep -q exit-code status || fail "with a PID 1: an exit code for no command: $(cat status)"
+	runb --bind /nonexistent-dir-sbx/x /x --json-status-fd 4 true 4>status
+	expect_rc 1
+	# bwrap finds the missing source after clone(), and reports a start.
+	is_bwrap || [ ! -s status ] || fail "a refused command line wrote status: $(cat status)"
+	! grep -q exit-code status || fail "an exit code after a failed setup: $(cat status)"
+	runb --unshare-pid --json-status-fd 4 sh -c 'exit 4' 4>status
+	expect_rc 4
+	grep -qx '{ "exit-code": 4 }' status || fail "no exit-code line: $(cat status)"
+}
+
+# Callers reach the sandbox through --info-fd's child-pid: they open its
+# namespaces to join them (bwrap's test-specifying-pidns, flatpak enter) and
+# its root. So /proc/CHILD-PID is the caller's to open, as with bwrap.
+t_child_pid_is_reachable() {
+	mkfifo done
+	timeout 20 "$SBX" "${BASE[@]}" --bind "$W" "$W" --unshare-user --unshare-pid --info-fd 7 \
+		sh -c "readlink /proc/self/ns/pid >'$W/first.tmp'; mv '$W/first.tmp' '$W/first'; cat <'$W/done'" \
+		7>info </dev/null >/dev/null 2>&1 &
+	track $!
+	wait_for 10 test -s first || fail "the first sandbox did not start"
+	local child
+	child=$("$PY" -c 'import json,sys; print(json.load(open(sys.argv[1]))["child-pid"])' info) ||
+		fail "bad --info-fd document: $(cat info)"
+	exec 5<"/proc/$child/ns/user" 6<"/proc/$child/ns/pid" ||
+		fail "can't open child-pid $child's namespaces"
+	[ "$(readlink "/proc/$child/root")" = / ] || fail "can't read child-pid $child's root link"
+	[ -d "/proc/$child/root/usr/bin" ] || fail "can't see the sandbox's tree through /proc/$child/root"
+	if is_bwrap && ! is_root; then
+		echo >done
+		skip "bwrap 0.8.0 unprivileged: --userns with --pidns fails (Setting pidns failed)"
+	fi
+	run --userns 5 --pidns 6 "${BASE[@]}" readlink /proc/self/ns/pid
+	echo >done
+	expect_ok
+	[ "$OUT" = "$(cat first)" ] || fail "joined pid namespace $OUT, the sandbox's is $(cat first)"
 }
 
 t_sync_and_block_fds() {
