@@ -140,7 +140,14 @@ static int open_source(struct sbx_rootfs *rf, const char *src)
 	obj_fd = openat(dir_fd, base + 1, O_PATH | O_CLOEXEC);
 	if (obj_fd < 0)
 		return -1;
-	return same_object_here(rf, obj_fd, path, sizeof(path));
+	fd = same_object_here(rf, obj_fd, path, sizeof(path));
+	if (fd < 0 && errno == EINVAL)
+		/* Not a path: a namespace file (flatpak binds /proc/self/ns/user,
+		 * the sandbox's own user namespace, on /run/.userns), or a pipe
+		 * or socket. No mount namespace holds it, so it is bound as it
+		 * is, as mount(2) does for bwrap; the kernel refuses the rest. */
+		return sbx_steal_fd(&obj_fd);
+	return fd;
 }
 
 /* A mount on the root itself (e.g. --bind / /) hides the tmpfs newroot_fd

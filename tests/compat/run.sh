@@ -29,7 +29,7 @@ PY=/usr/bin/python3
 BWRAP=/usr/bin/bwrap
 
 top=$(mktemp -d /tmp/sbx-compat.XXXXXX)
-trap 'rm -rf "$top"' EXIT
+trap '[ -n "${SBX_COMPAT_KEEP:-}" ] || rm -rf "$top"' EXIT
 chmod 755 "$top"
 as_user=()
 if [ "$(id -u)" = 0 ]; then
@@ -46,6 +46,8 @@ missing=
 command -v xvfb-run >/dev/null || missing+=" xvfb"
 command -v xauth >/dev/null || missing+=" xauth"
 [ -x "$BWRAP" ] || missing+=" bubblewrap"
+command -v flatpak >/dev/null || missing+=" flatpak"
+command -v dbus-daemon >/dev/null || missing+=" dbus-daemon"
 if [ -n "$missing" ]; then
 	echo "0 passed, 1 failed: missing packages:$missing (bootstrap installs them)"
 	exit 1
@@ -139,6 +141,131 @@ assert result.get("value") == "sandboxed:42", result
 print("webkit: the page ran its script in the web process")
 '
 
+# flatpak: a runtime and an app made here from host binaries (as flatpak's
+# own tests make theirs), installed for the user into a fresh installation
+# per tool with FLATPAK_BWRAP naming the tool's "bwrap" (so the install's
+# triggers, the runtime's ldconfig and every run go through it), then:
+# the app's facts (ids, the tree with modes, mounts with options, caps,
+# seccomp, environment, passwd/group, network), compared line by line
+# between bwrap and sbx; and `flatpak build` writing into /app.
+# Flatpak checks parental controls on the system bus: a private dbus-daemon
+# stands in for it (no service: the check is skipped, as on a desktop
+# without malcontent).
+flatpak_facts='#!/bin/sh
+echo "id: $(id)"
+echo "pid: $$"
+for d in / /run /run/host /etc /dev /tmp /var /app /usr; do
+	stat -c "%A %U %G %s %N" "$d" "$d"/* "$d"/.[!.]* 2>/dev/null
+done
+grep -E "^(Cap|NoNewPrivs|Seccomp)" /proc/self/status
+cut -d" " -f5,6 /proc/self/mountinfo | sort
+env | grep -v -e "^_=" | sort
+cat /etc/passwd /etc/group /run/host/container-manager
+grep -v -e instance-id /.flatpak-info
+ls -la /run/.userns | cut -c1-10
+cut -d: -f1 /proc/net/dev
+'
+flatpak_make() { # flatpak_make DIR: runtime, app and repository in DIR
+	local d=$1 b p l
+	mkdir -p "$d/runtime/usr/bin" "$d/runtime/usr/lib64" "$d/runtime/usr/lib/x86_64-linux-gnu" \
+		"$d/runtime/usr/etc" "$d/home" || return 1
+	printf '[Runtime]\nname=org.sbx.Platform\nruntime=org.sbx.Platform/x86_64/test\nsdk=org.sbx.Platform/x86_64/test\n' \
+		>"$d/runtime/metadata"
+	for b in sh cat ls id env grep cut sort sed head mkdir touch stat ldconfig; do
+		p=$(PATH=/usr/bin:/usr/sbin:/bin:/sbin type -P "$b") || return 1
+		cp -L "$p" "$d/runtime/usr/bin/$b" || return 1
+		for l in $(ldd "$p" 2>/dev/null | grep -o '/[^ ]*'); do
+			case $l in */ld-linux*) cp -L "$l" "$d/runtime/usr/lib64/" || return 1 ;; esac
+			cp -L "$l" "$d/runtime/usr/lib/x86_64-linux-gnu/" || return 1
+		done
+	done
+	echo /usr/lib/x86_64-linux-gnu >"$d/runtime/usr/etc/ld.so.conf"
+	chmod -R a+rX "$d"
+	chown -R 65534:65534 "$d" 2>/dev/null
+}
+flatpak_as_user() { # flatpak_as_user DIR TOOL COMMAND...
+	local d=$1 tool=$2
+	shift 2
+	(cd "$d" && "${as_user[@]}" env -i PATH=/usr/bin:/bin HOME="$d/home" LC_ALL=C.UTF-8 \
+		FLATPAK_USER_DIR="$d/home/flatpak" XDG_DATA_HOME="$d/home/data" \
+		DBUS_SYSTEM_BUS_ADDRESS="unix:path=$d/bus" FLATPAK_BWRAP="$top/bin/$tool/bwrap" "$@")
+}
+flatpak_setup() { # flatpak_setup DIR TOOL: build, export and install
+	local d=$1 tool=$2
+	flatpak_as_user "$d" "$tool" sh -ec '
+		dbus-daemon --session --address="unix:path=$PWD/bus" --fork --print-pid >bus.pid
+		flatpak build-export --runtime --files=usr repo runtime test
+		flatpak --user remote-add --no-gpg-verify sbxtest repo
+		flatpak --user install -y --noninteractive sbxtest org.sbx.Platform//test
+		flatpak build-init app org.sbx.Hello org.sbx.Platform org.sbx.Platform test
+		mkdir -p app/files/bin
+		cp facts app/files/bin/facts
+		flatpak build-finish app --command=facts
+		flatpak build-export repo app test
+		flatpak --user install -y --noninteractive sbxtest org.sbx.Hello//test'
+}
+flatpak_check() {
+	local tool d out rc
+	# The same directory for both tools (paths show in what the app sees).
+	d=$top/flatpak
+	for tool in bwrap sbx; do
+		rm -rf "$d"
+		mkdir -p "$d" && flatpak_make "$d" || { echo "not ok - flatpak: can't make the runtime"; failed=$((failed + 1)); return; }
+		printf '%s' "$flatpak_facts" >"$d/facts" && chmod 755 "$d/facts"
+		rm -f "$top/calls.$tool"
+		out=$(flatpak_setup "$d" "$tool" 2>&1)
+		rc=$?
+		if ((rc != 0)); then
+			echo "not ok - flatpak install with $tool: exit $rc"
+			printf '%s\n' "$out" | tail -n 15 | sed 's/^/#   /'
+			failed=$((failed + 1))
+			continue
+		fi
+		if ! grep -q -- '-- /usr/share/flatpak/triggers/' "$top/calls.$tool" 2>/dev/null; then
+			echo "not ok - flatpak install with $tool: its triggers never ran in bwrap"
+			failed=$((failed + 1))
+		else
+			echo "ok - flatpak install with $tool (triggers: $(grep -c triggers/ "$top/calls.$tool") bwrap runs)"
+			passed=$((passed + 1))
+		fi
+		rm -f "$top/calls.$tool"
+		flatpak_as_user "$d" "$tool" flatpak run org.sbx.Hello >"$d/facts.out" 2>"$d/facts.err"
+		rc=$?
+		# What differs from run to run: commits, the instance, the wrapper.
+		sed -i -e 's/[0-9a-f]\{64\}/COMMIT/g' -e 's|/\.flatpak/[0-9]*|/.flatpak/ID|g' \
+			-e "s|$top/bin/$tool/bwrap|BWRAP|" "$d/facts.out"
+		cp "$d/facts.out" "$top/facts.$tool"
+		if ((rc != 0)) || ! grep -q -- '--args' "$top/calls.$tool"; then
+			echo "not ok - flatpak run with $tool: exit $rc$(grep -q -- --args "$top/calls.$tool" || echo ", bwrap not run with --args")"
+			tail -n 15 "$d/facts.err" | sed 's/^/#   /'
+			failed=$((failed + 1))
+			continue
+		fi
+		echo "ok - flatpak run with $tool ($(grep -c . "$top/calls.$tool") bwrap runs, $(grep -c . "$d/facts.out") lines of facts)"
+		passed=$((passed + 1))
+		out=$(flatpak_as_user "$d" "$tool" flatpak build "$d/app" sh -c 'touch /app/built && ls /app' 2>&1)
+		rc=$?
+		if ((rc == 0)) && [ -e "$d/app/files/built" ]; then
+			echo "ok - flatpak build with $tool: /app is the build directory"
+			passed=$((passed + 1))
+		else
+			echo "not ok - flatpak build with $tool: exit $rc, $out"
+			failed=$((failed + 1))
+		fi
+		kill "$(cat "$d/bus.pid" 2>/dev/null)" 2>/dev/null
+	done
+	if [ -s "$top/facts.bwrap" ] && [ -s "$top/facts.sbx" ]; then
+		if out=$(diff "$top/facts.bwrap" "$top/facts.sbx"); then
+			echo "ok - flatpak: the app sees the same under sbx as under bwrap ($(grep -c . "$top/facts.sbx") lines)"
+			passed=$((passed + 1))
+		else
+			echo "not ok - flatpak: the app sees a different sandbox under sbx (< bwrap, > sbx):"
+			printf '%s\n' "$out" | head -n 40 | sed 's/^/#   /'
+			failed=$((failed + 1))
+		fi
+	fi
+}
+
 passed=0 failed=0 skipped=0
 # check TOOL NAME CALL-PATTERN SCRIPT ARGS...: run the script as the user with
 # the tool's wrapper first in PATH (and, with BIND_OVER=1, bound over
@@ -180,6 +307,7 @@ for tool in bwrap sbx; do
 		skipped=$((skipped + 1))
 	fi
 done
+flatpak_check
 if ((skipped)); then
 	echo "$passed passed, $failed failed, $skipped skipped"
 else
