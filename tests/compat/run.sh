@@ -18,6 +18,10 @@
 #                          the "bwrap" over it in a mount namespace of its own
 #                          and renders a page under Xvfb, checking a script's
 #                          result from the page
+#   flatpak 1.14           installs, runs and builds an app of a runtime made
+#                          here (--args, --ro-bind-fd, --lock-file,
+#                          --ro-bind-data, --file, --perms, --seccomp,
+#                          --info-fd, --symlink, --remount-ro, ...)
 #
 # Env: SBX. Needs mat2, gir1.2-gnomedesktop-3.0, python3-gi,
 # libgdk-pixbuf2.0-bin, gir1.2-webkit-6.0, xvfb and xauth (bootstrap
