@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/capability.h>
 #include <stddef.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -992,9 +993,13 @@ static int finish(struct parse *p, struct sbx_err *err)
 	if (plan->sync_fd >= 0)
 		keep_fd(p, plan->sync_fd);
 	/* Safe by default: the "default" profile unless the caller chose
-	 * filters (bwrap's fds replace it, as DESIGN.md §3 says). */
+	 * filters (bwrap's fds replace it, as DESIGN.md §3 says). A command
+	 * that keeps CAP_SYS_ADMIN gets "nested", which allows mounting:
+	 * the capability is what the caller asked for (Docker's default
+	 * profile makes the same exception). */
 	if (!p->seccomp_single && !p->seccomp_add && !p->seccomp_profile) {
-		const struct sbx_builtin_profile *bp = filter_builtin("default");
+		bool admin = caps_compute(plan, UINT64_MAX) & (UINT64_C(1) << CAP_SYS_ADMIN);
+		const struct sbx_builtin_profile *bp = filter_builtin(admin ? "nested" : "default");
 
 		if (bp != NULL) {
 			plan->seccomp = grow(plan->seccomp, plan->n_seccomp, &p->cap_seccomp,

@@ -179,7 +179,7 @@ complete -c sbx -n '__sbx_is arg dir' -a '(__fish_complete_directories (commandl
 complete -c sbx -n '__sbx_is arg var' -a '(set -xn)' -d 'Environment variable'
 # A seccomp profile: sbx takes an argument with a "/" as a compiled file,
 # anything else as the name of a built-in profile (sbx --seccomp-list).
-complete -c sbx -n '__sbx_is arg profile; and not string match -q -- "*/*" (commandline -ct)' -a 'default strict none' -d 'Built-in profile'
+complete -c sbx -n '__sbx_is arg profile; and not string match -q -- "*/*" (commandline -ct)' -a 'default nested strict none' -d 'Built-in profile'
 complete -c sbx -n '__sbx_is arg profile; and not string match -q -- "*/*" (commandline -ct)' -a '(__fish_complete_directories (commandline -ct) "")'
 complete -c sbx -n '__sbx_is arg profile; and string match -q -- "*/*" (commandline -ct)' -F
 complete -c sbx -n '__sbx_is arg cap' -a 'ALL CAP_CHOWN CAP_DAC_OVERRIDE CAP_DAC_READ_SEARCH CAP_FOWNER

@@ -991,6 +991,49 @@ t_seccomp_default_profile() {
 	expect_ok "unshare -U under the default profile"
 }
 
+# "nested": default less the mount ban, for sandboxes that build sandboxes;
+# loaded by itself when the command keeps CAP_SYS_ADMIN.
+t_seccomp_nested_profile() {
+	sbx_only "sbx profile"
+	sc --seccomp-profile nested -- 165 1 1 1 0 0; expect_out 14 "nested: mount reaches the kernel (EFAULT)"
+	sc --seccomp-profile nested -- 250 0 -3 0; expect_out 1 "nested: keyctl EPERM"
+	sc --seccomp-profile nested -- 16 1 0x5412 1; expect_out 1 "nested: TIOCSTI EPERM"
+	sc --seccomp-profile nested -- 435 1 88; expect_out 38 "nested: clone3 ENOSYS"
+	sc --unshare-user --cap-add CAP_SYS_ADMIN -- 165 1 1 1 0 0
+	expect_out 14 "--cap-add CAP_SYS_ADMIN: mount reaches the kernel"
+	sc --unshare-user --cap-add CAP_SYS_ADMIN -- 321 0 1 16
+	expect_out 1 "--cap-add CAP_SYS_ADMIN: bpf still EPERM"
+	sc --unshare-user --cap-add ALL --cap-drop CAP_SYS_ADMIN -- 165 1 1 1 0 0
+	expect_out 1 "without CAP_SYS_ADMIN: mount EPERM"
+}
+
+# A sandbox inside the sandbox (bwrap's own test suite runs bwrap in bwrap):
+# unprivileged, in a user namespace nested in the sandbox's. sbx's default
+# profile refuses it (no mounting); "nested", or --cap-add CAP_SYS_ADMIN
+# (bwrap's test-run.sh: --uid 0 --cap-add ALL), allows it.
+t_sandbox_in_sandbox() {
+	# No --proc inside: as host root the outer /proc has read-only parts
+	# mounted over it, and the kernel then refuses a new procfs (bwrap too).
+	local inner=(/inner --ro-bind /usr /usr --symlink usr/bin /bin --symlink usr/lib /lib
+		--symlink usr/lib64 /lib64 --dev /dev --unshare-pid --unshare-net --tmpfs /tmp
+		sh -c 'echo inner $$')
+	local nested=()
+	is_bwrap || nested=(--seccomp-profile nested)
+	# The outer's command runs as uid 1234 (not root: the inner one then
+	# makes a user namespace of its own), with a /tmp for the inner's setup.
+	local outer=(--unshare-user --uid 1234 --gid 1234 --tmpfs /tmp --ro-bind "$SBX" /inner)
+	runb "${outer[@]}" "${nested[@]}" "${inner[@]}"
+	expect_ok "a sandbox in the sandbox"
+	expect_out "inner 2"
+	runb --unshare-user --uid 0 --gid 0 --cap-add ALL --tmpfs /tmp --ro-bind "$SBX" /inner "${inner[@]}"
+	expect_ok "a sandbox in a sandbox with --uid 0 --cap-add ALL"
+	expect_out "inner 2"
+	is_bwrap && return 0
+	runb "${outer[@]}" "${inner[@]}"
+	expect_rc 1 "a sandbox in a sandbox under the default profile"
+	expect_err_has "Operation not permitted"
+}
+
 t_seccomp_strict_profile() {
 	sbx_only "sbx profile"
 	sc --seccomp-profile strict -- 165 1 1 1 0 0; expect_out 1 "strict: mount EPERM"

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "filter.h"
 
 #define UNPRIV 1000
 #define ROOT 0
@@ -379,6 +380,30 @@ Test(cli, seccomp_programs)
 	pipe_with(prog, 8, fd2, sizeof(fd2));
 	expect_error(parse("--seccomp", fd1, "--add-seccomp-fd", fd2, "true"),
 		     "--seccomp cannot be combined with --add-seccomp-fd");
+}
+
+Test(cli, default_profile_and_cap_sys_admin)
+{
+	const struct sbx_builtin_profile *dflt = filter_builtin("default");
+	const struct sbx_builtin_profile *nested = filter_builtin("nested");
+
+	cr_assert(dflt && nested);
+	cr_assert_eq(parse("true"), SBX_CLI_RUN);
+	cr_assert_eq(plan.n_seccomp, 1);
+	cr_assert_eq(plan.seccomp[0].data, (const char *)dflt->blob, "no option: default");
+	/* Keeping CAP_SYS_ADMIN: a profile that lets it mount. */
+	cr_assert_eq(parse("--cap-add", "CAP_SYS_ADMIN", "true"), SBX_CLI_RUN);
+	cr_assert_eq(plan.seccomp[0].data, (const char *)nested->blob, "--cap-add CAP_SYS_ADMIN");
+	cr_assert_eq(parse("--cap-add", "ALL", "true"), SBX_CLI_RUN);
+	cr_assert_eq(plan.seccomp[0].data, (const char *)nested->blob, "--cap-add ALL");
+	cr_assert_eq(parse("--cap-add", "ALL", "--cap-drop", "sys_admin", "true"), SBX_CLI_RUN);
+	cr_assert_eq(plan.seccomp[0].data, (const char *)dflt->blob, "ALL less CAP_SYS_ADMIN");
+	cr_assert_eq(parse("--cap-add", "CAP_NET_ADMIN", "true"), SBX_CLI_RUN);
+	cr_assert_eq(plan.seccomp[0].data, (const char *)dflt->blob, "another capability");
+	/* A profile the caller names is what loads. */
+	cr_assert_eq(parse("--cap-add", "ALL", "--seccomp-profile", "default", "true"), SBX_CLI_RUN);
+	cr_assert_eq(plan.n_seccomp, 1);
+	cr_assert_eq(plan.seccomp[0].data, (const char *)dflt->blob, "--seccomp-profile default");
 }
 
 Test(cli, plumbing_fds)

@@ -104,13 +104,13 @@ Test(profile, include_and_cycles)
 
 Test(profile, shipped_profiles_parse)
 {
-	const char *names[] = { "default", "strict", "none" };
+	const char *names[] = { "default", "nested", "strict", "none" };
 	const char *src = getenv("SBX_SRCDIR");
 	char path[1024], groups_path[1024];
 
 	cr_assert_not_null(src, "SBX_SRCDIR is set by make check");
 	snprintf(groups_path, sizeof(groups_path), "%s/seccomp-profiles/groups.list", src);
-	for (size_t i = 0; i < 3; i++) {
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 		snprintf(path, sizeof(path), "%s/seccomp-profiles/%s.profile", src, names[i]);
 		cr_assert_eq(prof_parse_file(path, groups_path, &prof, err, sizeof(err)), 0, "%s",
 			     err);
