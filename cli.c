@@ -53,6 +53,8 @@ struct parse {
 	bool seccomp_single, seccomp_add, seccomp_profile;
 	size_t seccomp_single_at; /* where the --seccomp program is in the plan */
 	size_t cap_seccomp, cap_locks;
+	bool bad_blob; /* a --seccomp/--add-seccomp-fd program is not one */
+	struct sbx_err bad_blob_err;
 };
 
 struct option;
@@ -392,7 +394,7 @@ static int opt_version(struct parse *p, const struct option *o, char **a, struct
 static int get_fd(const struct option *o, const char *s, int *fd, struct sbx_err *err)
 {
 	if (parse_fd(s, fd) < 0)
-		return sbx_fail(err, "%s: invalid fd '%s'", o->name, s);
+		return sbx_fail(err, "Invalid fd: %s", s); /* bwrap's words */
 	if (fcntl(*fd, F_GETFD) < 0)
 		return sbx_fail(err, "%s: fd %d is not open", o->name, *fd);
 	return 0;
@@ -418,7 +420,7 @@ static int fd_blob(struct parse *p, const struct option *o, const char *s, size_
 	int fd;
 
 	if (parse_fd(s, &fd) < 0)
-		return sbx_fail(err, "%s: invalid fd '%s'", o->name, s);
+		return sbx_fail(err, "Invalid fd: %s", s); /* bwrap's words */
 	for (size_t i = 0; i < p->n_fd_data; i++) {
 		if (p->fd_data[i].fd == fd) {
 			*out = p->fd_data[i].blob;
@@ -479,14 +481,31 @@ static int opt_seccomp(struct parse *p, const struct option *o, char **a, struct
 	struct sbx_blob blob;
 	bool add = o->flags != 0;
 
-	if ((add && p->seccomp_single) || (!add && p->seccomp_add))
+	int fd;
+
+	/* bwrap's words, checked in bwrap's order. */
+	if (add && p->seccomp_single)
+		return sbx_fail(err, "--add-seccomp-fd cannot be combined with --seccomp");
+	if (!add && p->seccomp_add)
 		return sbx_fail(err, "--seccomp cannot be combined with --add-seccomp-fd");
+	/* bwrap reads the fd and closes it: the same fd again is an error
+	 * (unlike a data op's, see fd_blob, no caller can mean it). */
+	if (parse_fd(a[0], &fd) == 0)
+		for (size_t i = 0; i < p->n_fd_data; i++)
+			if (p->fd_data[i].fd == fd)
+				return sbx_fail(err, "Can't read seccomp data: %s", strerror(EBADF));
 	if (fd_blob(p, o, a[0], SECCOMP_MAX_BYTES, &blob, err) < 0)
 		return -1;
-	if (!filter_blob_valid(&blob))
-		return sbx_fail(err, "%s: fd %s does not hold a BPF program (%zu bytes: need a "
-				     "multiple of 8, 8 to 32768)",
-				o->name, a[0], blob.len);
+	if (blob.len % 8 != 0)
+		return sbx_fail(err, "Invalid seccomp data, must be multiple of 8");
+	/* An empty or too long program is reported once every option is
+	 * parsed: bwrap finds it only when it loads it, so its errors about
+	 * the options themselves come first. */
+	if (!filter_blob_valid(&blob) && !p->bad_blob)
+		p->bad_blob = sbx_fail(&p->bad_blob_err,
+				       "%s: fd %s does not hold a BPF program (%zu bytes: need a "
+				       "multiple of 8, 8 to 32768)",
+				       o->name, a[0], blob.len) < 0;
 	if (!add && p->seccomp_single) {
 		/* bwrap: the last --seccomp wins (profiles stay stacked). */
 		plan->seccomp[p->seccomp_single_at] = blob;
@@ -689,7 +708,7 @@ static int opt_args(struct parse *p, const struct option *o, char **a, struct sb
 
 	(void)o;
 	if (parse_fd(a[0], &fd) < 0)
-		return sbx_fail(err, "--args: invalid fd '%s'", a[0]);
+		return sbx_fail(err, "Invalid fd: %s", a[0]); /* bwrap's words */
 	if (fcntl(fd, F_GETFD) < 0)
 		return sbx_fail(err, "--args: fd %d is not open", fd);
 	if (read_all_fd(fd, ARGS_MAX_BYTES - p->args_bytes, &buf, &len, err) < 0)
@@ -964,6 +983,10 @@ static int finish(struct parse *p, struct sbx_err *err)
 {
 	struct sbx_plan *plan = p->plan;
 
+	if (p->bad_blob) {
+		*err = p->bad_blob_err;
+		return -1;
+	}
 	/* A modifier left at the end applies to nothing: bwrap ignores it. */
 	if (p->n_layers)
 		return sbx_fail(err, "--overlay-src must be followed by --overlay, --tmp-overlay "

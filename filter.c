@@ -12,6 +12,7 @@
 #include <linux/seccomp.h>
 #include <stdint.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -38,10 +39,19 @@ int filter_apply(const struct sbx_plan *plan, struct sbx_err *err)
 			.filter = (struct sock_filter *)(uintptr_t)blob->data,
 		};
 
+		long r;
+
 		if (!filter_blob_valid(blob))
 			return sbx_fail(err, "seccomp program %zu is not a BPF program", i + 1);
-		if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
-			    plan->seccomp_log ? SECCOMP_FILTER_FLAG_LOG : 0, &prog) < 0)
+		/* prctl(PR_SET_SECCOMP), as bwrap: a caller's --add-seccomp-fd
+		 * programs must allow only that to the ones loaded after them
+		 * (bwrap's test-seccomp.py stacks an allowlist that way).
+		 * seccomp(2) only for what prctl cannot say: the LOG flag. */
+		if (plan->seccomp_log)
+			r = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_LOG, &prog);
+		else
+			r = prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog, 0, 0);
+		if (r < 0)
 			return sbx_fail_errno(err, "can't load seccomp program %zu", i + 1);
 	}
 	return 0;

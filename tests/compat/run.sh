@@ -235,8 +235,10 @@ flatpak_check() {
 		rm -f "$top/calls.$tool"
 		flatpak_as_user "$d" "$tool" flatpak run org.sbx.Hello >"$d/facts.out" 2>"$d/facts.err"
 		rc=$?
-		# What differs from run to run: commits, the instance, the wrapper.
+		# What differs from run to run: commits, the instance (its id, a
+		# number of varying length, is in .flatpak-info), the wrapper.
 		sed -i -e 's/[0-9a-f]\{64\}/COMMIT/g' -e 's|/\.flatpak/[0-9]*|/.flatpak/ID|g' \
+			-e "s| [0-9]* '//.flatpak-info'\$| SIZE '//.flatpak-info'|" \
 			-e "s|$top/bin/$tool/bwrap|BWRAP|" "$d/facts.out"
 		cp "$d/facts.out" "$top/facts.$tool"
 		if ((rc != 0)) || ! grep -q -- '--args' "$top/calls.$tool"; then

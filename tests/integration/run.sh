@@ -1073,6 +1073,27 @@ t_seccomp_fds_replace_the_default() {
 	expect_out "$(printf 'Seccomp_filters:\t%s' $((HOST_FILTERS + 2)))" "the caller's program and default"
 }
 
+# Programs are loaded with prctl(PR_SET_SECCOMP), as bwrap does: a caller's
+# first program may refuse seccomp(2) and allow only that (bwrap's
+# test-seccomp.py stacks an allowlist so). This one answers seccomp(2)
+# (317 on x86-64) with ENOSYS and allows the rest.
+no_seccomp_syscall() {
+	printf '\x20\x00\x00\x00\x00\x00\x00\x00'  # A = nr
+	printf '\x15\x00\x00\x01\x3d\x01\x00\x00'  # if A == 317 next, else skip one
+	printf '\x06\x00\x00\x00\x26\x00\x05\x00'  # ERRNO(ENOSYS)
+	allow_all
+}
+t_seccomp_loaded_with_prctl() {
+	[ "$(uname -m)" = x86_64 ] || skip "the program is for x86-64's syscall numbers"
+	no_seccomp_syscall >first
+	allow_all >second
+	runb --add-seccomp-fd 3 --add-seccomp-fd 4 grep '^Seccomp_filters:' /proc/self/status 3<first 4<second
+	expect_ok "a second program after one that refuses seccomp(2)"
+	expect_out "$(printf 'Seccomp_filters:\t%s' $((HOST_FILTERS + 2)))"
+	sc --add-seccomp-fd 3 -- 317 1 0 0 3<first
+	expect_out 38 "the first program answers seccomp(2) itself"
+}
+
 t_seccomp_profile_file() {
 	sbx_only "sbx-compile-profile"
 	local compiler
