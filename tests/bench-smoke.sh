@@ -25,6 +25,13 @@ if [ "$(id -u)" = 0 ]; then
 		echo "bench/startup --smoke --host-mounts 20 failed"
 		failed=$((failed + 1))
 	fi
+	# Memory cgroups need root too.
+	if SBX=$SBX BWRAP=$BWRAP timeout 120 bash "$SBX_SRCDIR/bench/memory" --smoke; then
+		passed=$((passed + 1))
+	else
+		echo "bench/memory --smoke failed"
+		failed=$((failed + 1))
+	fi
 fi
 echo "$passed passed, $failed failed"
 ((failed == 0))
