@@ -2,7 +2,9 @@
  *
  * MUST: after caps_apply() with keep == 0 the process has no capability in
  *       any set, bounding included, so an exec of a setuid-root or
- *       uid-0-in-userns program gains none.
+ *       uid-0-in-userns program gains none; permitted_only caps stay only
+ *       in the permitted set, which no exec carries over (they are in no
+ *       bounding, inheritable or ambient set).
  * MUST: a failure to drop is an error, never ignored.
  */
 #include "caps.h"
@@ -67,7 +69,22 @@ int caps_last_cap(void)
 	return CAP_LAST_CAP;
 }
 
-int caps_apply(uint64_t keep, int last_cap, struct sbx_err *err)
+uint64_t caps_pid1_guard(uint64_t keep, uint64_t permitted)
+{
+	/* Capabilities that give nothing inside a user namespace and little
+	 * outside one: the first that PID 1 holds and the command does not. */
+	const int inert[] = { CAP_WAKE_ALARM, CAP_BLOCK_SUSPEND };
+
+	for (size_t i = 0; i < sizeof(inert) / sizeof(inert[0]); i++) {
+		uint64_t bit = UINT64_C(1) << inert[i];
+
+		if ((permitted & bit) && !(keep & bit))
+			return bit;
+	}
+	return 0;
+}
+
+int caps_apply(uint64_t keep, uint64_t permitted_only, int last_cap, struct sbx_err *err)
 {
 	/* The bounding set and the ambient set by prctl, the rest with
 	 * libcap-ng: asked for the bounding or ambient set, libcap-ng reads
@@ -86,6 +103,10 @@ int caps_apply(uint64_t keep, int last_cap, struct sbx_err *err)
 				 (unsigned)cap) < 0)
 			return sbx_fail(err, "can't keep capability %d", cap);
 	}
+	for (int cap = 0; cap <= last_cap; cap++)
+		if ((permitted_only & ~keep & (UINT64_C(1) << cap)) &&
+		    capng_update(CAPNG_ADD, CAPNG_PERMITTED, (unsigned)cap) < 0)
+			return sbx_fail(err, "can't keep capability %d (permitted)", cap);
 	if (capng_apply(CAPNG_SELECT_CAPS) != 0)
 		return sbx_fail_errno(err, "can't drop capabilities");
 	/* Ambient: cleared, then raised for what is kept (each must be in

@@ -24,8 +24,17 @@ uint64_t caps_permitted(void);
 /* The highest capability the running kernel knows. */
 int caps_last_cap(void);
 
+/* A capability for PID 1 to hold in its permitted set only, that the
+ * command (keeping keep) lacks, or 0 if there is none in permitted: the
+ * kernel lets a process trace, or open the /proc/PID/exe, fd/ and mem of,
+ * a process of its own user namespace only if it has every capability the
+ * other has (cap_ptrace_access_check), while the owner of the namespace,
+ * outside, has all of them there. */
+uint64_t caps_pid1_guard(uint64_t keep, uint64_t permitted);
+
 /* Make keep the bounding, permitted, effective, inheritable and ambient
- * sets (ambient so a non-root uid keeps them across exec). */
-int caps_apply(uint64_t keep, int last_cap, struct sbx_err *err);
+ * sets (ambient so a non-root uid keeps them across exec), and add
+ * permitted_only to the permitted set alone (gone at the next exec). */
+int caps_apply(uint64_t keep, uint64_t permitted_only, int last_cap, struct sbx_err *err);
 
 #endif

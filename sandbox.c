@@ -282,6 +282,7 @@ static int close_fds(const struct sbx_plan *plan, int own_fd, struct sbx_err *er
 static void seal(struct sbx_run *run)
 {
 	const struct sbx_plan *plan = run->plan;
+	uint64_t permitted = caps_permitted(), keep;
 	struct sbx_err err;
 
 	if (take_locks(plan, &err) < 0)
@@ -296,7 +297,16 @@ static void seal(struct sbx_run *run)
 	if (finish_userns(run, &err) < 0 || set_exec_label(plan, &err) < 0 ||
 	    switch_ids(plan, &err) < 0)
 		child_fail(&err);
-	if (caps_apply(caps_compute(plan, caps_permitted()), run->last_cap, &err) < 0)
+	keep = caps_compute(plan, permitted);
+	/* PID 1 is the sbx binary, never exec'd: with access to /proc/1/exe
+	 * the command could reopen that file for writing once no sbx process
+	 * runs it (as CVE-2019-5736 did to runc), and /proc/1/fd and ptrace
+	 * would hand it PID 1's fds and status pipe. A capability PID 1 holds
+	 * and the command lacks denies it all three, while the caller, who
+	 * owns the user namespace, can still open /proc/CHILD-PID/ns and root
+	 * (bwrap's callers do). The command's exec drops it. */
+	if (caps_apply(keep, has_pid1(plan) ? caps_pid1_guard(keep, permitted) : 0, run->last_cap,
+		       &err) < 0)
 		child_fail(&err);
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
 		sbx_fail_errno(&err, "can't set no_new_privs");
@@ -403,12 +413,10 @@ static __attribute__((noreturn)) void run_command(struct sbx_run *run)
 
 	if (!has_pid1(plan))
 		exec_command(run);
-	/* PID 1 stays dumpable, as bwrap's: callers open the namespaces under /proc/CHILD-PID/ns
-	 * and /proc/CHILD-PID/root of --info-fd's child-pid (flatpak enter,
-	 * bwrap --userns/--pidns). The command can then open the status pipe
-	 * through /proc/1/fd, or ptrace PID 1 (same uid, same filters, nothing
-	 * PID 1 holds is worth more); the monitor believes a report only from
-	 * a PID 1 that is exiting (monitor.c). */
+	/* PID 1 stays dumpable, as bwrap's: callers open the namespaces under
+	 * /proc/CHILD-PID/ns and /proc/CHILD-PID/root of --info-fd's child-pid
+	 * (flatpak enter, bwrap --userns/--pidns). What keeps the command out
+	 * of PID 1 is the capability seal() left in its permitted set. */
 	pid = start_command(run);
 	if (run->exec_fd >= 0)
 		close(run->exec_fd);

@@ -177,16 +177,60 @@ static void probe_outside_process(void)
  * command's status to the monitor outside. A command that could open PID
  * 1's fds (or ptrace it) could make sbx return early while the sandbox
  * keeps running. Opening for writing only, nothing is written. */
+/* PID 1 is the sbx binary itself, never exec'd, and holds the status pipe:
+ * /proc/1/exe would let the command reopen that binary for writing once no
+ * sbx process runs it (CVE-2019-5736, runc), /proc/1/fd its fds, ptrace its
+ * memory. Each must be refused. */
+static void probe_pid1(void)
+{
+	char link[64];
+	int fd, opened = 0, refused = 0, last_errno = 0;
+
+	if (getpid() == 1) {
+		report("SKIPPED", "pid1", "the probe is PID 1 itself");
+		return;
+	}
+	fd = open("/proc/1/exe", O_PATH | O_CLOEXEC);
+	if (fd >= 0) {
+		report("ESCAPED", "pid1-exe", "open(/proc/1/exe, O_PATH): the sbx binary");
+		close(fd);
+	} else {
+		report("CONTAINED", "pid1-exe", "open(/proc/1/exe, O_PATH): %s", strerror(errno));
+	}
+	for (int n = 0; n < 1024; n++) {
+		snprintf(link, sizeof(link), "/proc/1/fd/%d", n);
+		fd = open(link, O_PATH | O_CLOEXEC);
+		if (fd >= 0) {
+			opened++;
+			close(fd);
+		} else if (errno != ENOENT) {
+			refused++;
+			last_errno = errno;
+		}
+	}
+	if (opened)
+		report("ESCAPED", "pid1-fds", "opened %d of PID 1's fds", opened);
+	else
+		report("CONTAINED", "pid1-fds", "PID 1's fds: %s",
+		       refused ? strerror(last_errno) : "none to open");
+	if (ptrace(PTRACE_ATTACH, 1, NULL, NULL) == 0) {
+		report("ESCAPED", "ptrace-pid1", "ptrace(PTRACE_ATTACH, 1): succeeded");
+		waitpid(1, NULL, __WALL);
+		ptrace(PTRACE_DETACH, 1, NULL, NULL);
+	} else {
+		report("CONTAINED", "ptrace-pid1", "ptrace(PTRACE_ATTACH, 1): %s", strerror(errno));
+	}
+}
+
 /* PID 1 reports the command's status on a pipe to the monitor, just before
- * it exits. PID 1 is dumpable (as bwrap's: callers use /proc/CHILD-PID), so
- * the command can open that pipe through /proc/1/fd: write a false status
- * (77) on every pipe of PID 1 it can open, then live on. The test checks
- * that sbx exits with the command's real status (0), after it. */
+ * it exits. Write a false status (77) on every pipe of PID 1 that opens
+ * (none should: probe_pid1), then live on; the test checks that sbx exits
+ * with the command's real status (0), after it. */
 static int forge_status(void)
 {
 	const int forged = 77;
 	char link[64], target[128];
-	int wrote = 0;
+	int wrote = 0, refused = 0, last_errno = 0;
 
 	for (int fd = 0; fd < 1024; fd++) {
 		ssize_t n;
@@ -194,19 +238,28 @@ static int forge_status(void)
 
 		snprintf(link, sizeof(link), "/proc/1/fd/%d", fd);
 		n = readlink(link, target, sizeof(target) - 1);
-		if (n < 0)
+		if (n < 0) {
+			if (errno != ENOENT) {
+				refused++;
+				last_errno = errno;
+			}
 			continue;
+		}
 		target[n] = '\0';
 		if (strncmp(target, "pipe:", 5) != 0)
 			continue;
 		f = open(link, O_WRONLY | O_CLOEXEC | O_NONBLOCK);
-		if (f < 0)
+		if (f < 0) {
+			refused++;
+			last_errno = errno;
 			continue;
+		}
 		if (write(f, &forged, sizeof(forged)) == (ssize_t)sizeof(forged))
 			wrote++;
 		close(f);
 	}
-	printf("forged %d\n", wrote);
+	printf("forged %d, refused %d (%s)\n", wrote, refused,
+	       refused ? strerror(last_errno) : "none");
 	fflush(stdout);
 	usleep(300 * 1000);
 	printf("still running\n");
@@ -457,6 +510,7 @@ int main(int argc, char **argv)
 	probe_setuid();
 	probe_outside_process();
 	probe_pids();
+	probe_pid1();
 	probe_syscalls();
 	probe_personality();
 	probe_compat_abis();

@@ -1283,6 +1283,33 @@ t_child_pid_is_reachable() {
 	[ "$OUT" = "$(cat first)" ] || fail "joined pid namespace $OUT, the sandbox's is $(cat first)"
 }
 
+# PID 1 reports the command's status on a pipe just before it exits. A
+# command the caller gave capabilities (--cap-add ALL) can open that pipe
+# through /proc/1/fd and write a false status: sbx must not believe it
+# while PID 1 is not exiting, and exit with the real status once it is.
+t_false_status_is_not_believed() {
+	sbx_only "sbx's PID 1 reports on a pipe of its own"
+	runb --unshare-user --cap-add ALL --unshare-pid "$PY" -c '
+import os, struct, time
+n = 0
+for fd in os.listdir("/proc/1/fd"):
+    p = "/proc/1/fd/" + fd
+    try:
+        if not os.readlink(p).startswith("pipe:"):
+            continue
+        f = os.open(p, os.O_WRONLY | os.O_NONBLOCK)
+        os.write(f, struct.pack("i", 77))
+        os.close(f)
+        n += 1
+    except OSError:
+        pass
+print("forged" if n else "no pipe opened")
+time.sleep(0.3)
+print("done")'
+	expect_ok "the false status was believed"
+	expect_out "$(printf 'forged\ndone')"
+}
+
 t_sync_and_block_fds() {
 	mkfifo go
 	( runb --bind "$W" "$W" --block-fd 3 --sync-fd 4 sh -c "touch '$W/ran'" 3<>go 4>/dev/null; echo "$RC" >rc ) &

@@ -51,6 +51,18 @@ Test(caps, a_named_cap_is_kept_even_if_unavailable)
 	cr_assert_eq(keep_of(ops, 1, 0), UINT64_C(1) << CAP_SYS_RESOURCE);
 }
 
+Test(caps, pid1_guard_is_a_cap_pid1_has_and_the_command_lacks)
+{
+	const uint64_t wake = UINT64_C(1) << CAP_WAKE_ALARM, block = UINT64_C(1) << CAP_BLOCK_SUSPEND;
+	const uint64_t all = (UINT64_C(1) << 41) - 1;
+
+	cr_assert_eq(caps_pid1_guard(0, all), wake);
+	cr_assert_eq(caps_pid1_guard(wake, all), block, "the command keeps the first");
+	cr_assert_eq(caps_pid1_guard(0, all & ~wake), block, "PID 1 lacks the first");
+	cr_assert_eq(caps_pid1_guard(all, all), 0, "the command keeps them all");
+	cr_assert_eq(caps_pid1_guard(0, 0), 0, "PID 1 has none");
+}
+
 Test(userns, map_line)
 {
 	char buf[64];
