@@ -72,16 +72,20 @@ int caps_last_cap(void)
 uint64_t caps_pid1_guard(uint64_t keep, uint64_t permitted)
 {
 	/* Capabilities that give nothing inside a user namespace and little
-	 * outside one: the first that PID 1 holds and the command does not. */
+	 * outside one: the first that PID 1 holds and the command does not.
+	 * Else any such capability (a caller whose bounding set lacks both,
+	 * as in a container, or who keeps them with --cap-add): PID 1 never
+	 * raises it and the command cannot make it. */
 	const int inert[] = { CAP_WAKE_ALARM, CAP_BLOCK_SUSPEND };
+	uint64_t left = permitted & ~keep;
 
 	for (size_t i = 0; i < sizeof(inert) / sizeof(inert[0]); i++) {
 		uint64_t bit = UINT64_C(1) << inert[i];
 
-		if ((permitted & bit) && !(keep & bit))
+		if (left & bit)
 			return bit;
 	}
-	return 0;
+	return left & -left; /* the lowest, or 0 */
 }
 
 int caps_apply(uint64_t keep, uint64_t permitted_only, int last_cap, struct sbx_err *err)

@@ -25,7 +25,8 @@ uint64_t caps_permitted(void);
 int caps_last_cap(void);
 
 /* A capability for PID 1 to hold in its permitted set only, that the
- * command (keeping keep) lacks, or 0 if there is none in permitted: the
+ * command (keeping keep) lacks, CAP_WAKE_ALARM if it can be, or 0 if
+ * permitted has none that keep lacks: the
  * kernel lets a process trace, or open the /proc/PID/exe, fd/ and mem of,
  * a process of its own user namespace only if it has every capability the
  * other has (cap_ptrace_access_check), while the owner of the namespace,

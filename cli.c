@@ -53,6 +53,7 @@ struct parse {
 	bool seccomp_single, seccomp_add, seccomp_profile;
 	size_t seccomp_single_at; /* where the --seccomp program is in the plan */
 	size_t cap_seccomp, cap_locks;
+	const char *seccomp_last; /* the fd of the last --seccomp, read in finish() */
 	bool bad_blob; /* a --seccomp/--add-seccomp-fd program is not one */
 	struct sbx_err bad_blob_err;
 };
@@ -475,12 +476,30 @@ static int opt_bind_fd(struct parse *p, const struct option *o, char **a, struct
 
 /* A classic BPF program: whole struct sock_filter entries, at most
  * BPF_MAXINSNS of them (what the kernel accepts). */
+/* The program of a --seccomp or --add-seccomp-fd, read from the fd in s. */
+static int read_program(struct parse *p, const struct option *o, const char *s,
+			struct sbx_blob *blob, struct sbx_err *err)
+{
+	if (fd_blob(p, o, s, SECCOMP_MAX_BYTES, blob, err) < 0)
+		return -1;
+	if (blob->len % 8 != 0)
+		return sbx_fail(err, "Invalid seccomp data, must be multiple of 8"); /* bwrap's */
+	/* An empty or too long program is reported once every option is
+	 * parsed: bwrap finds it only when it loads it, so its errors about
+	 * the options themselves come first. */
+	if (!filter_blob_valid(blob) && !p->bad_blob)
+		p->bad_blob = sbx_fail(&p->bad_blob_err,
+				       "%s: fd %s does not hold a BPF program (%zu bytes: need a "
+				       "multiple of 8, 8 to 32768)",
+				       o->name, s, blob->len) < 0;
+	return 0;
+}
+
 static int opt_seccomp(struct parse *p, const struct option *o, char **a, struct sbx_err *err)
 {
 	struct sbx_plan *plan = p->plan;
-	struct sbx_blob blob;
+	struct sbx_blob blob = { NULL, 0 };
 	bool add = o->flags != 0;
-
 	int fd;
 
 	/* bwrap's words, checked in bwrap's order. */
@@ -488,33 +507,25 @@ static int opt_seccomp(struct parse *p, const struct option *o, char **a, struct
 		return sbx_fail(err, "--add-seccomp-fd cannot be combined with --seccomp");
 	if (!add && p->seccomp_add)
 		return sbx_fail(err, "--seccomp cannot be combined with --add-seccomp-fd");
-	/* bwrap reads the fd and closes it: the same fd again is an error
-	 * (unlike a data op's, see fd_blob, no caller can mean it). */
-	if (parse_fd(a[0], &fd) == 0)
-		for (size_t i = 0; i < p->n_fd_data; i++)
-			if (p->fd_data[i].fd == fd)
-				return sbx_fail(err, "Can't read seccomp data: %s", strerror(EBADF));
-	if (fd_blob(p, o, a[0], SECCOMP_MAX_BYTES, &blob, err) < 0)
-		return -1;
-	if (blob.len % 8 != 0)
-		return sbx_fail(err, "Invalid seccomp data, must be multiple of 8");
-	/* An empty or too long program is reported once every option is
-	 * parsed: bwrap finds it only when it loads it, so its errors about
-	 * the options themselves come first. */
-	if (!filter_blob_valid(&blob) && !p->bad_blob)
-		p->bad_blob = sbx_fail(&p->bad_blob_err,
-				       "%s: fd %s does not hold a BPF program (%zu bytes: need a "
-				       "multiple of 8, 8 to 32768)",
-				       o->name, a[0], blob.len) < 0;
-	if (!add && p->seccomp_single) {
-		/* bwrap: the last --seccomp wins (profiles stay stacked). */
-		plan->seccomp[p->seccomp_single_at] = blob;
-		return 0;
-	}
+	if (parse_fd(a[0], &fd) < 0)
+		return sbx_fail(err, "Invalid fd: %s", a[0]); /* bwrap's words */
 	if (!add) {
+		/* The last --seccomp wins, and bwrap reads only its fd, once
+		 * every option is parsed (finish()): so does sbx. Its place
+		 * among stacked --seccomp-profile filters is the first's. */
+		p->seccomp_last = a[0];
+		if (p->seccomp_single)
+			return 0;
 		p->seccomp_single = true;
 		p->seccomp_single_at = plan->n_seccomp;
 	} else {
+		/* bwrap reads the fd and closes it: the same fd again is an
+		 * error (unlike a data op's, see fd_blob: no caller means it). */
+		for (size_t i = 0; i < p->n_fd_data; i++)
+			if (p->fd_data[i].fd == fd)
+				return sbx_fail(err, "Can't read seccomp data: %s", strerror(EBADF));
+		if (read_program(p, o, a[0], &blob, err) < 0)
+			return -1;
 		p->seccomp_add = true;
 	}
 	plan->seccomp = grow(plan->seccomp, plan->n_seccomp, &p->cap_seccomp,
@@ -983,6 +994,10 @@ static int finish(struct parse *p, struct sbx_err *err)
 {
 	struct sbx_plan *plan = p->plan;
 
+	if (p->seccomp_single &&
+	    read_program(p, find_option("--seccomp"), p->seccomp_last,
+			 &plan->seccomp[p->seccomp_single_at], err) < 0)
+		return -1;
 	if (p->bad_blob) {
 		*err = p->bad_blob_err;
 		return -1;
@@ -1058,18 +1073,17 @@ enum sbx_cli_result cli_parse(int argc, char **argv, const struct sbx_cli_env *e
 	plan->userns_block_fd = plan->userns_fd = plan->userns2_fd = plan->pidns_fd = -1;
 
 	rc = argc > 0 ? parse_options(&p, argv + 1, (size_t)argc - 1, false, 0, &used, err) : 0;
-	free(p.fd_data);
 	if (p.layers) /* not yet handed to an op */
 		own(&p, (char *)p.layers);
+	if (rc == 0 && p.result == SBX_CLI_RUN) {
+		plan->argv = argv + 1 + used;
+		plan->argc = (size_t)argc - 1 - used;
+		rc = finish(&p, err); /* may still read an fd (--seccomp) */
+	}
+	free(p.fd_data);
 	if (rc < 0)
 		return SBX_CLI_ERROR;
-	if (p.result != SBX_CLI_RUN)
-		return p.result;
-	plan->argv = argv + 1 + used;
-	plan->argc = (size_t)argc - 1 - used;
-	if (finish(&p, err) < 0)
-		return SBX_CLI_ERROR;
-	return SBX_CLI_RUN;
+	return p.result;
 }
 
 void cli_plan_free(struct sbx_plan *plan)

@@ -54,6 +54,7 @@ struct sbx_run {
 	int pid_sock[2]; /* --pidns --unshare-pid: the nested child reports itself */
 	int status_fd;   /* PID 1's end of the pipe it reports the status on, or -1 */
 	int exec_fd;     /* --json-status-fd: one byte once the command is exec'd, or -1 */
+	uint64_t pid1_guard; /* the capability PID 1 holds and the command lacks, or 0 */
 };
 
 /* bwrap keeps a PID 1 (a reaper) also for --lock-file and --sync-fd: it
@@ -131,12 +132,40 @@ static int enter_cwd(const struct sbx_plan *plan, struct sbx_err *err)
 	return 0;
 }
 
+/* Whether the sandbox still needs fd for an option other than the status
+ * ones (the same number may be given to several). */
+static bool needed_in_sandbox(const struct sbx_plan *plan, int fd)
+{
+	const int fds[] = { plan->sync_fd, plan->block_fd, plan->userns_block_fd,
+			    plan->userns_fd, plan->userns2_fd, plan->pidns_fd };
+
+	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
+		if (fds[i] == fd)
+			return true;
+	for (size_t i = 0; i < plan->n_ops; i++)
+		if (plan->ops[i].kind == SBX_OP_BIND_FD && plan->ops[i].fd == fd)
+			return true;
+	return false;
+}
+
+/* --info-fd and --json-status-fd are the monitor's to write. The sandbox
+ * closes its copies first thing, as bwrap's child does: a caller that reads
+ * --info-fd to its end before it lets the sandbox go on (--userns-block-fd,
+ * bwrap's demos/userns-block-fd.py) would otherwise wait forever. */
+static void close_status_fds(const struct sbx_plan *plan)
+{
+	if (plan->info_fd >= 0 && !needed_in_sandbox(plan, plan->info_fd))
+		close(plan->info_fd);
+	if (plan->json_status_fd >= 0 && plan->json_status_fd != plan->info_fd &&
+	    !needed_in_sandbox(plan, plan->json_status_fd))
+		close(plan->json_status_fd);
+}
+
 /* The fds options named for sbx's own use are not the command's. */
 static void close_plumbing(const struct sbx_plan *plan)
 {
-	const int fds[] = { plan->info_fd, plan->json_status_fd, plan->block_fd,
-			    plan->userns_block_fd, plan->userns_fd, plan->userns2_fd,
-			    plan->pidns_fd };
+	const int fds[] = { plan->block_fd, plan->userns_block_fd, plan->userns_fd,
+			    plan->userns2_fd, plan->pidns_fd };
 
 	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
 		if (fds[i] >= 0 && fds[i] != plan->sync_fd)
@@ -249,17 +278,20 @@ static int close_fd_range(unsigned lo, unsigned hi)
 	return 0;
 }
 
-/* --close-fds: close everything above 2 except the fds options named. */
-static int close_fds(const struct sbx_plan *plan, int own_fd, struct sbx_err *err)
+/* --close-fds: close everything above 2 except the fds options named and
+ * sbx's own (O_CLOEXEC: the command never has them). */
+static int close_fds(const struct sbx_plan *plan, const int *own, size_t n_own,
+		     struct sbx_err *err)
 {
-	_cleanup_free_ int *keep = xcalloc(plan->n_keep_fds + 2, sizeof(int));
+	_cleanup_free_ int *keep = xcalloc(plan->n_keep_fds + n_own + 1, sizeof(int));
 	size_t n = plan->n_keep_fds;
 	unsigned lo = 3;
 
 	if (n)
 		memcpy(keep, plan->keep_fds, n * sizeof(int));
-	if (own_fd >= 0)
-		keep[n++] = own_fd; /* O_CLOEXEC: the command never has it */
+	for (size_t i = 0; i < n_own; i++)
+		if (own[i] >= 0)
+			keep[n++] = own[i];
 	qsort(keep, n, sizeof(int), cmp_int);
 	keep[n] = -1;
 	for (size_t i = 0; i <= n; i++) {
@@ -285,8 +317,6 @@ static void seal(struct sbx_run *run)
 	uint64_t permitted = caps_permitted(), keep;
 	struct sbx_err err;
 
-	if (take_locks(plan, &err) < 0)
-		child_fail(&err);
 	apply_env(plan);
 	if (enter_cwd(plan, &err) < 0)
 		child_fail(&err);
@@ -298,6 +328,7 @@ static void seal(struct sbx_run *run)
 	    switch_ids(plan, &err) < 0)
 		child_fail(&err);
 	keep = caps_compute(plan, permitted);
+	run->pid1_guard = has_pid1(plan) ? caps_pid1_guard(keep, permitted) : 0;
 	/* PID 1 is the sbx binary, never exec'd: with access to /proc/1/exe
 	 * the command could reopen that file for writing once no sbx process
 	 * runs it (as CVE-2019-5736 did to runc), and /proc/1/fd and ptrace
@@ -305,8 +336,7 @@ static void seal(struct sbx_run *run)
 	 * and the command lacks denies it all three, while the caller, who
 	 * owns the user namespace, can still open /proc/CHILD-PID/ns and root
 	 * (bwrap's callers do). The command's exec drops it. */
-	if (caps_apply(keep, has_pid1(plan) ? caps_pid1_guard(keep, permitted) : 0, run->last_cap,
-		       &err) < 0)
+	if (caps_apply(keep, run->pid1_guard, run->last_cap, &err) < 0)
 		child_fail(&err);
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
 		sbx_fail_errno(&err, "can't set no_new_privs");
@@ -318,7 +348,11 @@ static void seal(struct sbx_run *run)
 		(void)SBX_RETRY(read(plan->block_fd, &byte, 1));
 	}
 	close_plumbing(plan);
-	if (plan->close_fds && close_fds(plan, run->status_fd, &err) < 0)
+	if (plan->close_fds &&
+	    close_fds(plan, (const int[]){ run->status_fd, run->exec_fd }, 2, &err) < 0)
+		child_fail(&err);
+	/* After --close-fds, which would close them. */
+	if (take_locks(plan, &err) < 0)
 		child_fail(&err);
 	if (filter_apply(plan, &err) < 0)
 		child_fail(&err);
@@ -416,7 +450,17 @@ static __attribute__((noreturn)) void run_command(struct sbx_run *run)
 	/* PID 1 stays dumpable, as bwrap's: callers open the namespaces under
 	 * /proc/CHILD-PID/ns and /proc/CHILD-PID/root of --info-fd's child-pid
 	 * (flatpak enter, bwrap --userns/--pidns). What keeps the command out
-	 * of PID 1 is the capability seal() left in its permitted set. */
+	 * of PID 1 is the capability seal() left in its permitted set. When
+	 * the command keeps every capability PID 1 has, there is none to do
+	 * that: PID 1 is made non-dumpable instead (its memory belongs to the
+	 * user namespace it was forked in, where the command has none), and
+	 * the caller then cannot open those files either. */
+	if (!run->pid1_guard && prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0) {
+		struct sbx_err err;
+
+		sbx_fail_errno(&err, "can't make PID 1 non-dumpable");
+		child_fail(&err);
+	}
 	pid = start_command(run);
 	if (run->exec_fd >= 0)
 		close(run->exec_fd);
@@ -503,6 +547,7 @@ static __attribute__((noreturn)) void child_main(struct sbx_run *run)
 
 	if (plan->die_with_parent)
 		prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+	close_status_fds(plan);
 	if (run->pid_sock[0] >= 0) {
 		close(run->pid_sock[0]);
 		nest_pidns(run);

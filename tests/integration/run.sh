@@ -880,6 +880,19 @@ t_close_fds() {
 	! grep -qx 5 <<<"$OUT" || fail "--close-fds: fd 5 is still open inside"
 	expect_out_has 0
 	expect_out_has 2
+	# What sbx holds for other options survives it: the exec report behind
+	# --json-status-fd's exit code, --lock-file's locks, --sync-fd.
+	runb --unshare-pid --close-fds --json-status-fd 4 sh -c 'exit 3' 4>status
+	expect_rc 3
+	grep -qx '{ "exit-code": 3 }' status || fail "--close-fds lost the exit-code line: $(cat status)"
+	: >lock
+	chmod 644 lock
+	runb --bind "$W" /w --close-fds --lock-file /w/lock cat /proc/locks
+	expect_ok
+	local ino
+	ino=$(stat -c %i lock)
+	[ -n "$(awk -v ino="$ino" '$4 == "READ" && $6 ~ ":" ino "$"' <<<"$OUT")" ] ||
+		fail "--close-fds dropped the lock on inode $ino: $OUT"
 }
 
 t_args() {
@@ -1283,13 +1296,51 @@ t_child_pid_is_reachable() {
 	[ "$OUT" = "$(cat first)" ] || fail "joined pid namespace $OUT, the sandbox's is $(cat first)"
 }
 
-# PID 1 reports the command's status on a pipe just before it exits. A
-# command the caller gave capabilities (--cap-add ALL) can open that pipe
-# through /proc/1/fd and write a false status: sbx must not believe it
-# while PID 1 is not exiting, and exit with the real status once it is.
+# PID 1 runs the sbx binary and never execs: the command must not reach its
+# /proc/1/exe (a user-writable sbx could be rewritten through it once no sbx
+# runs, CVE-2019-5736), /proc/1/fd or memory, whatever it keeps: a
+# capability PID 1 holds and it lacks keeps it out, or, when it keeps them
+# all, PID 1 being non-dumpable. The caller can still reach PID 1's
+# namespaces (t_child_pid_is_reachable).
+t_pid1_out_of_reach() {
+	sbx_only "bwrap's PID 1 is open to the command"
+	# $1 of the probe: the reaper's pid as the command sees it.
+	local probe='for f in exe environ fd/0; do head -c1 "/proc/$1/$f" >/dev/null 2>&1 && echo "open: $f"; done
+		readlink "/proc/$1/root" >/dev/null 2>&1 && echo "open: root"; echo checked'
+	runb --unshare-pid sh -c "$probe" sh 1
+	expect_ok
+	expect_out checked "defaults"
+	runb --unshare-pid --unshare-user --cap-add CAP_WAKE_ALARM --cap-add CAP_BLOCK_SUSPEND \
+		sh -c "$probe" sh 1
+	expect_out checked "keeping the inert capabilities"
+	runb --unshare-pid --unshare-user --cap-add ALL sh -c "$probe" sh 1
+	expect_out checked "--cap-add ALL"
+	# Without a PID namespace the reaper (there for --lock-file) is the
+	# command's parent.
+	: >lock
+	runb --bind "$W" "$W" --lock-file "$W/lock" --unshare-user sh -c 'set -- "$PPID"; '"$probe"
+	expect_out checked "the reaper of --lock-file"
+	if is_root; then
+		# A caller whose bounding set lacks both inert capabilities (as in
+		# a container): PID 1 guards with another one.
+		timeout 20 capsh --drop=cap_wake_alarm,cap_block_suspend -- -c 'exec "$0" "$@"' \
+			"$SBX" "${BASE[@]}" --unshare-pid sh -c "$probe" sh 1 </dev/null >.out 2>.err
+		RC=$?
+		OUT=$(cat .out)
+		expect_ok "under capsh"
+		expect_out checked "a bounding set without CAP_WAKE_ALARM and CAP_BLOCK_SUSPEND"
+	fi
+}
+
+# PID 1 reports the command's status on a pipe just before it exits. Only
+# a command with CAP_SYS_PTRACE over PID 1 can open that pipe through
+# /proc/1/fd (t_pid1_out_of_reach): host root's, given --cap-add ALL. Its
+# false status must not be believed while PID 1 is not exiting, and sbx
+# must exit with the real status once it is.
 t_false_status_is_not_believed() {
 	sbx_only "sbx's PID 1 reports on a pipe of its own"
-	runb --unshare-user --cap-add ALL --unshare-pid "$PY" -c '
+	root_only "only host root's command, with --cap-add ALL, reaches PID 1's fds"
+	runb --cap-add ALL --unshare-pid "$PY" -c '
 import os, struct, time
 n = 0
 for fd in os.listdir("/proc/1/fd"):
@@ -1466,19 +1517,30 @@ t_userns_and_pidns_fds() {
 
 t_userns_block_fd() {
 	sbx_only "sbx writes no maps with --userns-block-fd: the caller does"
-	mkfifo go
-	( run --unshare-user --info-fd 3 --userns-block-fd 4 "${BASE[@]}" sh -c 'id -u; id -g' 3>info 4<>go
-	  echo "$RC" >rc; printf '%s\n' "$OUT" >out ) &
-	track $!
-	wait_for 10 test -s info || fail "no --info-fd document"
+	mkfifo go info.fifo
+	# The caller reads --info-fd to its end before it writes the maps, as
+	# bwrap's demos/userns-block-fd.py does: the sandbox must not hold the
+	# pipe open while it waits.
+	cat info.fifo >info &
+	local reader=$!
+	track $reader
+	# sbx alone holds the pipe's write end (no timeout(1) around it).
+	"$SBX" --unshare-user --info-fd 3 --userns-block-fd 4 "${BASE[@]}" sh -c 'id -u; id -g' \
+		3>info.fifo 4<>go </dev/null >out 2>err &
+	local sandbox=$!
+	track $sandbox
+	wait_for 10 none_alive "$reader" || fail "--info-fd saw no end while the sandbox waited"
+	[ -s info ] || fail "no --info-fd document"
 	local pid
 	pid=$("$PY" -c 'import json,sys; print(json.load(open(sys.argv[1]))["child-pid"])' info)
 	echo deny >"/proc/$pid/setgroups" 2>/dev/null
 	echo "$HOST_UID $HOST_UID 1" >"/proc/$pid/uid_map" || fail "can't write the uid map"
 	echo "$HOST_GID $HOST_GID 1" >"/proc/$pid/gid_map" || fail "can't write the gid map"
 	echo go >go
-	wait_for 10 test -s rc || fail "the sandbox did not finish"
-	[ "$(cat rc)" = 0 ] || fail "exit $(cat rc)"
+	wait_for 10 none_alive "$sandbox" || fail "the sandbox did not finish"
+	wait "$sandbox"
+	local rc=$?
+	[ "$rc" = 0 ] || fail "exit $rc: $(cat err)"
 	[ "$(cat out)" = "$(printf '%s\n%s' "$HOST_UID" "$HOST_GID")" ] || fail "ids inside: $(cat out)"
 }
 

@@ -59,6 +59,10 @@ Test(caps, pid1_guard_is_a_cap_pid1_has_and_the_command_lacks)
 	cr_assert_eq(caps_pid1_guard(0, all), wake);
 	cr_assert_eq(caps_pid1_guard(wake, all), block, "the command keeps the first");
 	cr_assert_eq(caps_pid1_guard(0, all & ~wake), block, "PID 1 lacks the first");
+	cr_assert_eq(caps_pid1_guard(wake | block, all), UINT64_C(1) << CAP_CHOWN,
+		     "else the lowest the command lacks");
+	cr_assert_eq(caps_pid1_guard(0, UINT64_C(1) << CAP_SYS_ADMIN), UINT64_C(1) << CAP_SYS_ADMIN,
+		     "a bounding set without the inert ones");
 	cr_assert_eq(caps_pid1_guard(all, all), 0, "the command keeps them all");
 	cr_assert_eq(caps_pid1_guard(0, 0), 0, "PID 1 has none");
 }

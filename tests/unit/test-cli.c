@@ -369,6 +369,24 @@ Test(cli, seccomp_programs)
 	cr_assert_eq(plan.n_seccomp, 1, "the last --seccomp wins");
 	cr_assert_eq(plan.seccomp[0].len, 16);
 
+	/* The last --seccomp is read after the data ops' fds (a regression:
+	 * their table was freed before it, a double free). */
+	pipe_with(prog, 8, fd1, sizeof(fd1));
+	pipe_with(prog, 8, fd2, sizeof(fd2));
+	cr_assert_eq(parse("--file", fd1, "/x", "--seccomp", fd2, "true"), SBX_CLI_RUN, "%s", err.msg);
+	cr_assert_eq(plan.n_seccomp, 1);
+	cr_assert_eq(plan.seccomp[0].len, 8);
+
+	/* bwrap reads only the last --seccomp's fd: the same fd twice is
+	 * fine, and so is a bad program that a later one replaces. */
+	pipe_with(prog, 8, fd1, sizeof(fd1));
+	cr_assert_eq(parse("--seccomp", fd1, "--seccomp", fd1, "true"), SBX_CLI_RUN, "%s", err.msg);
+	cr_assert_eq(plan.n_seccomp, 1);
+	pipe_with(prog, 0, fd1, sizeof(fd1));
+	pipe_with(prog, 16, fd2, sizeof(fd2));
+	cr_assert_eq(parse("--seccomp", fd1, "--seccomp", fd2, "true"), SBX_CLI_RUN, "%s", err.msg);
+	cr_assert_eq(plan.seccomp[0].len, 16);
+
 	/* bwrap's messages (its test-seccomp.py checks them). */
 	pipe_with(prog, 12, fd1, sizeof(fd1));
 	expect_error(parse("--seccomp", fd1, "true"), "Invalid seccomp data, must be multiple of 8");
