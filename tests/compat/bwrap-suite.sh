@@ -2,8 +2,8 @@
 # bubblewrap's own test suite, run against sbx under the name bwrap, as an
 # unprivileged user: the upstream scripts of Debian's bubblewrap source
 # (tests/test-run.sh, test-specifying-userns.sh, test-specifying-pidns.sh,
-# test-seccomp.py) and Debian's autopkgtests (debian/tests/basic, dev, net,
-# userns). Each runs against Debian's bwrap first, the control: a test that
+# test-seccomp.py), Debian's autopkgtests (debian/tests/basic, dev, net,
+# userns) and demos/userns-block-fd.py. Each runs against Debian's bwrap first, the control: a test that
 # fails there says nothing about sbx and fails this script.
 #
 # One test differs by design: test-seccomp.py's test_no_seccomp expects no
@@ -30,6 +30,7 @@ missing=
 "$PY" -c 'import seccomp' 2>/dev/null || missing+=" python3-seccomp"
 perl -MIPC::Run -e1 2>/dev/null || missing+=" libipc-run-perl"
 command -v getpcaps >/dev/null || missing+=" libcap2-bin"
+command -v newuidmap >/dev/null || missing+=" uidmap"
 [ -x "$BWRAP" ] || missing+=" bubblewrap"
 if [ -n "$missing" ]; then
 	echo "0 passed, 1 failed: missing packages:$missing (bootstrap installs them)"
@@ -48,7 +49,8 @@ as_user=()
 if [ "$(id -u)" = 0 ]; then
 	as_user=(setpriv --reuid=65534 --regid=65534 --clear-groups --)
 fi
-cp -r "$src/tests" "$work/tests" && cp -r "$src/debian/tests" "$work/debian-tests" || exit 1
+cp -r "$src/tests" "$work/tests" && cp -r "$src/debian/tests" "$work/debian-tests" &&
+	cp -r "$src/demos" "$work/demos" || exit 1
 gcc -o "$work/tests/try-syscall" "$src/tests/try-syscall.c" || exit 1
 # Each tool as a binary named bwrap (test-run.sh runs /proc/self/exe in
 # itself, so no wrapper script), and sbx without its default profile.
@@ -99,6 +101,11 @@ for tool in bwrap sbx; do
 	for t in basic dev net userns; do
 		run "$tool" "debian/tests/$t" perl "$work/debian-tests/$t"
 	done
+	# bwrap's demo of --userns-block-fd: newuidmap maps the ids while the
+	# sandbox waits; it reads --info-fd to its end first. Prints the map.
+	run "$tool" "demos/userns-block-fd.py" sh -c \
+		'out=$("$0" "$1") && echo "$out" && [ "$(echo $out)" = "0 $(id -u) 1" ] && echo ok' \
+		"$PY" "$work/demos/userns-block-fd.py"
 done
 
 # The known difference, shown for what it is: sbx's default profile filters
