@@ -52,6 +52,7 @@ command -v xauth >/dev/null || missing+=" xauth"
 [ -x "$BWRAP" ] || missing+=" bubblewrap"
 command -v flatpak >/dev/null || missing+=" flatpak"
 command -v dbus-daemon >/dev/null || missing+=" dbus-daemon"
+command -v dbus-send >/dev/null || missing+=" dbus-bin"
 if [ -n "$missing" ]; then
 	echo "0 passed, 1 failed: missing packages:$missing (bootstrap installs them)"
 	exit 1
@@ -154,11 +155,13 @@ print("webkit: the page ran its script in the web process")
 # between bwrap and sbx; and `flatpak build` writing into /app.
 # Flatpak checks parental controls on the system bus: a private dbus-daemon
 # stands in for it (no service: the check is skipped, as on a desktop
-# without malcontent).
+# without malcontent). A second one is the session bus, which flatpak
+# filters through xdg-dbus-proxy, itself run in bwrap: the app calls the
+# bus through it.
 flatpak_facts='#!/bin/sh
 echo "id: $(id)"
 echo "pid: $$"
-for d in / /run /run/host /etc /dev /tmp /var /app /usr; do
+for d in / /run /run/host /run/flatpak /etc /dev /tmp /var /app /usr; do
 	stat -c "%A %U %G %s %N" "$d" "$d"/* "$d"/.[!.]* 2>/dev/null
 done
 grep -E "^(Cap|NoNewPrivs|Seccomp)" /proc/self/status
@@ -168,6 +171,8 @@ cat /etc/passwd /etc/group /run/host/container-manager
 grep -v -e instance-id /.flatpak-info
 ls -la /run/.userns | cut -c1-10
 cut -d: -f1 /proc/net/dev
+dbus-send --session --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus \
+	org.freedesktop.DBus.ListNames >/dev/null && echo "D-Bus through the proxy: ok"
 '
 flatpak_make() { # flatpak_make DIR: runtime, app and repository in DIR
 	local d=$1 b p l
@@ -175,7 +180,7 @@ flatpak_make() { # flatpak_make DIR: runtime, app and repository in DIR
 		"$d/runtime/usr/etc" "$d/home" || return 1
 	printf '[Runtime]\nname=org.sbx.Platform\nruntime=org.sbx.Platform/x86_64/test\nsdk=org.sbx.Platform/x86_64/test\n' \
 		>"$d/runtime/metadata"
-	for b in sh cat ls id env grep cut sort sed head mkdir touch stat ldconfig; do
+	for b in sh cat ls id env grep cut sort sed head mkdir touch stat ldconfig dbus-send; do
 		p=$(PATH=/usr/bin:/usr/sbin:/bin:/sbin type -P "$b") || return 1
 		cp -L "$p" "$d/runtime/usr/bin/$b" || return 1
 		for l in $(ldd "$p" 2>/dev/null | grep -o '/[^ ]*'); do
@@ -192,12 +197,14 @@ flatpak_as_user() { # flatpak_as_user DIR TOOL COMMAND...
 	shift 2
 	(cd "$d" && "${as_user[@]}" env -i PATH=/usr/bin:/bin HOME="$d/home" LC_ALL=C.UTF-8 \
 		FLATPAK_USER_DIR="$d/home/flatpak" XDG_DATA_HOME="$d/home/data" \
-		DBUS_SYSTEM_BUS_ADDRESS="unix:path=$d/bus" FLATPAK_BWRAP="$top/bin/$tool/bwrap" "$@")
+		DBUS_SYSTEM_BUS_ADDRESS="unix:path=$d/bus" DBUS_SESSION_BUS_ADDRESS="unix:path=$d/session-bus" \
+		FLATPAK_BWRAP="$top/bin/$tool/bwrap" "$@")
 }
 flatpak_setup() { # flatpak_setup DIR TOOL: build, export and install
 	local d=$1 tool=$2
 	flatpak_as_user "$d" "$tool" sh -ec '
 		dbus-daemon --session --address="unix:path=$PWD/bus" --fork --print-pid >bus.pid
+		dbus-daemon --session --address="unix:path=$PWD/session-bus" --fork --print-pid >session-bus.pid
 		flatpak build-export --runtime --files=usr repo runtime test
 		flatpak --user remote-add --no-gpg-verify sbxtest repo
 		flatpak --user install -y --noninteractive sbxtest org.sbx.Platform//test
@@ -241,13 +248,15 @@ flatpak_check() {
 			-e "s| [0-9]* '//.flatpak-info'\$| SIZE '//.flatpak-info'|" \
 			-e "s|$top/bin/$tool/bwrap|BWRAP|" "$d/facts.out"
 		cp "$d/facts.out" "$top/facts.$tool"
-		if ((rc != 0)) || ! grep -q -- '--args' "$top/calls.$tool"; then
+		if ((rc != 0)) || ! grep -q -- '--args' "$top/calls.$tool" ||
+			! grep -q -- 'xdg-dbus-proxy' "$top/calls.$tool" ||
+			! grep -q 'D-Bus through the proxy: ok' "$d/facts.out"; then
 			echo "not ok - flatpak run with $tool: exit $rc$(grep -q -- --args "$top/calls.$tool" || echo ", bwrap not run with --args")"
 			tail -n 15 "$d/facts.err" | sed 's/^/#   /'
 			failed=$((failed + 1))
 			continue
 		fi
-		echo "ok - flatpak run with $tool ($(grep -c . "$top/calls.$tool") bwrap runs, $(grep -c . "$d/facts.out") lines of facts)"
+		echo "ok - flatpak run with $tool ($(grep -c . "$top/calls.$tool") bwrap runs, xdg-dbus-proxy's included; $(grep -c . "$d/facts.out") lines of facts, a D-Bus call through the proxy)"
 		passed=$((passed + 1))
 		out=$(flatpak_as_user "$d" "$tool" flatpak build "$d/app" sh -c 'touch /app/built && ls /app' 2>&1)
 		rc=$?
@@ -258,7 +267,7 @@ flatpak_check() {
 			echo "not ok - flatpak build with $tool: exit $rc, $out"
 			failed=$((failed + 1))
 		fi
-		kill "$(cat "$d/bus.pid" 2>/dev/null)" 2>/dev/null
+		kill "$(cat "$d/bus.pid" 2>/dev/null)" "$(cat "$d/session-bus.pid" 2>/dev/null)" 2>/dev/null
 	done
 	if [ -s "$top/facts.bwrap" ] && [ -s "$top/facts.sbx" ]; then
 		if out=$(diff "$top/facts.bwrap" "$top/facts.sbx"); then
