@@ -392,10 +392,16 @@ static int opt_version(struct parse *p, const struct option *o, char **a, struct
 
 /* ---- fds ----------------------------------------------------------- */
 
+/* An fd argument, as a number (bwrap's words when it is not one). */
+static int fd_arg(const char *s, int *fd, struct sbx_err *err)
+{
+	return parse_fd(s, fd) < 0 ? sbx_fail(err, "Invalid fd: %s", s) : 0;
+}
+
 static int get_fd(const struct option *o, const char *s, int *fd, struct sbx_err *err)
 {
-	if (parse_fd(s, fd) < 0)
-		return sbx_fail(err, "Invalid fd: %s", s); /* bwrap's words */
+	if (fd_arg(s, fd, err) < 0)
+		return -1;
 	if (fcntl(*fd, F_GETFD) < 0)
 		return sbx_fail(err, "%s: fd %d is not open", o->name, *fd);
 	return 0;
@@ -412,21 +418,29 @@ static int opt_fd(struct parse *p, const struct option *o, char **a, struct sbx_
 	return 0;
 }
 
+/* What fd held, if an option read it already (and closed it), or NULL. */
+static const struct sbx_blob *read_before(const struct parse *p, int fd)
+{
+	for (size_t i = 0; i < p->n_fd_data; i++)
+		if (p->fd_data[i].fd == fd)
+			return &p->fd_data[i].blob;
+	return NULL;
+}
+
 /* The whole content of fd, read once and closed (bwrap closes it too). */
 static int fd_blob(struct parse *p, const struct option *o, const char *s, size_t max,
 		   struct sbx_blob *out, struct sbx_err *err)
 {
+	const struct sbx_blob *had;
 	char *buf;
 	size_t len;
 	int fd;
 
-	if (parse_fd(s, &fd) < 0)
-		return sbx_fail(err, "Invalid fd: %s", s); /* bwrap's words */
-	for (size_t i = 0; i < p->n_fd_data; i++) {
-		if (p->fd_data[i].fd == fd) {
-			*out = p->fd_data[i].blob;
-			return 0;
-		}
+	if (fd_arg(s, &fd, err) < 0)
+		return -1;
+	if ((had = read_before(p, fd)) != NULL) {
+		*out = *had;
+		return 0;
 	}
 	if (fcntl(fd, F_GETFD) < 0)
 		return sbx_fail(err, "%s: fd %d is not open", o->name, fd);
@@ -474,9 +488,9 @@ static int opt_bind_fd(struct parse *p, const struct option *o, char **a, struct
 	return 0;
 }
 
-/* A classic BPF program: whole struct sock_filter entries, at most
+/* The program of a --seccomp or --add-seccomp-fd, read from the fd in s: a
+ * classic BPF program, whole struct sock_filter entries, at most
  * BPF_MAXINSNS of them (what the kernel accepts). */
-/* The program of a --seccomp or --add-seccomp-fd, read from the fd in s. */
 static int read_program(struct parse *p, const struct option *o, const char *s,
 			struct sbx_blob *blob, struct sbx_err *err)
 {
@@ -507,8 +521,8 @@ static int opt_seccomp(struct parse *p, const struct option *o, char **a, struct
 		return sbx_fail(err, "--add-seccomp-fd cannot be combined with --seccomp");
 	if (!add && p->seccomp_add)
 		return sbx_fail(err, "--seccomp cannot be combined with --add-seccomp-fd");
-	if (parse_fd(a[0], &fd) < 0)
-		return sbx_fail(err, "Invalid fd: %s", a[0]); /* bwrap's words */
+	if (fd_arg(a[0], &fd, err) < 0)
+		return -1;
 	if (!add) {
 		/* The last --seccomp wins, and bwrap reads only its fd, once
 		 * every option is parsed (finish()): so does sbx. Its place
@@ -521,9 +535,8 @@ static int opt_seccomp(struct parse *p, const struct option *o, char **a, struct
 	} else {
 		/* bwrap reads the fd and closes it: the same fd again is an
 		 * error (unlike a data op's, see fd_blob: no caller means it). */
-		for (size_t i = 0; i < p->n_fd_data; i++)
-			if (p->fd_data[i].fd == fd)
-				return sbx_fail(err, "Can't read seccomp data: %s", strerror(EBADF));
+		if (read_before(p, fd) != NULL)
+			return sbx_fail(err, "Can't read seccomp data: %s", strerror(EBADF));
 		if (read_program(p, o, a[0], &blob, err) < 0)
 			return -1;
 		p->seccomp_add = true;
@@ -717,11 +730,8 @@ static int opt_args(struct parse *p, const struct option *o, char **a, struct sb
 	char *buf, *s;
 	int fd;
 
-	(void)o;
-	if (parse_fd(a[0], &fd) < 0)
-		return sbx_fail(err, "Invalid fd: %s", a[0]); /* bwrap's words */
-	if (fcntl(fd, F_GETFD) < 0)
-		return sbx_fail(err, "--args: fd %d is not open", fd);
+	if (get_fd(o, a[0], &fd, err) < 0)
+		return -1;
 	if (read_all_fd(fd, ARGS_MAX_BYTES - p->args_bytes, &buf, &len, err) < 0)
 		return -1;
 	close(fd);

@@ -38,7 +38,6 @@ int filter_apply(const struct sbx_plan *plan, struct sbx_err *err)
 			.len = (unsigned short)(blob->len / sizeof(struct sock_filter)),
 			.filter = (struct sock_filter *)(uintptr_t)blob->data,
 		};
-
 		long r;
 
 		if (!filter_blob_valid(blob))

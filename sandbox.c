@@ -132,20 +132,32 @@ static int enter_cwd(const struct sbx_plan *plan, struct sbx_err *err)
 	return 0;
 }
 
+/* The fds options name for the sandbox's own setup (closed before the
+ * command runs), beside the --bind-fd ops' and --sync-fd. */
+#define N_PLUMBING 5
+static void plumbing_fds(const struct sbx_plan *plan, int fds[N_PLUMBING])
+{
+	fds[0] = plan->block_fd;
+	fds[1] = plan->userns_block_fd;
+	fds[2] = plan->userns_fd;
+	fds[3] = plan->userns2_fd;
+	fds[4] = plan->pidns_fd;
+}
+
 /* Whether the sandbox still needs fd for an option other than the status
  * ones (the same number may be given to several). */
 static bool needed_in_sandbox(const struct sbx_plan *plan, int fd)
 {
-	const int fds[] = { plan->sync_fd, plan->block_fd, plan->userns_block_fd,
-			    plan->userns_fd, plan->userns2_fd, plan->pidns_fd };
+	int fds[N_PLUMBING];
 
-	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
+	plumbing_fds(plan, fds);
+	for (size_t i = 0; i < N_PLUMBING; i++)
 		if (fds[i] == fd)
 			return true;
 	for (size_t i = 0; i < plan->n_ops; i++)
 		if (plan->ops[i].kind == SBX_OP_BIND_FD && plan->ops[i].fd == fd)
 			return true;
-	return false;
+	return fd == plan->sync_fd;
 }
 
 /* --info-fd and --json-status-fd are the monitor's to write. The sandbox
@@ -164,10 +176,10 @@ static void close_status_fds(const struct sbx_plan *plan)
 /* The fds options named for sbx's own use are not the command's. */
 static void close_plumbing(const struct sbx_plan *plan)
 {
-	const int fds[] = { plan->block_fd, plan->userns_block_fd, plan->userns_fd,
-			    plan->userns2_fd, plan->pidns_fd };
+	int fds[N_PLUMBING];
 
-	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
+	plumbing_fds(plan, fds);
+	for (size_t i = 0; i < N_PLUMBING; i++)
 		if (fds[i] >= 0 && fds[i] != plan->sync_fd)
 			close(fds[i]);
 	for (size_t i = 0; i < plan->n_ops; i++)
@@ -462,8 +474,7 @@ static __attribute__((noreturn)) void run_command(struct sbx_run *run)
 		child_fail(&err);
 	}
 	pid = start_command(run);
-	if (run->exec_fd >= 0)
-		close(run->exec_fd);
+	sbx_closep(&run->exec_fd);
 	status = monitor_wait(pid, pid, -1, false, true);
 	if (run->status_fd >= 0)
 		(void)SBX_RETRY(write(run->status_fd, &status, sizeof(status)));
@@ -503,10 +514,8 @@ static void nest_pidns(struct sbx_run *run)
 	}
 	close(run->sync_fd);
 	close(run->pid_sock[1]);
-	if (run->status_fd >= 0)
-		close(run->status_fd);
-	if (run->exec_fd >= 0)
-		close(run->exec_fd);
+	sbx_closep(&run->status_fd);
+	sbx_closep(&run->exec_fd);
 	if (SBX_RETRY(waitpid(pid, &status, 0)) != pid)
 		_exit(1);
 	_exit(monitor_exit_code(status));
@@ -644,21 +653,17 @@ static __attribute__((noreturn)) void sandbox_run(const struct sbx_plan *plan)
 	if (pid == 0) {
 		close(pipe_fds[1]);
 		run.sync_fd = pipe_fds[0];
-		if (status_fds[0] >= 0)
-			close(status_fds[0]);
+		sbx_closep(&status_fds[0]);
 		run.status_fd = status_fds[1];
-		if (exec_fds[0] >= 0)
-			close(exec_fds[0]);
+		sbx_closep(&exec_fds[0]);
 		run.exec_fd = exec_fds[1];
 		child_main(&run);
 	}
 
 	/* Step 2, the monitor. */
 	close(pipe_fds[0]);
-	if (status_fds[1] >= 0)
-		close(status_fds[1]);
-	if (exec_fds[1] >= 0)
-		close(exec_fds[1]);
+	sbx_closep(&status_fds[1]);
+	sbx_closep(&exec_fds[1]);
 	main_pid = pid;
 	if (run.pid_sock[0] >= 0) {
 		close(run.pid_sock[1]);

@@ -174,6 +174,14 @@ cut -d: -f1 /proc/net/dev
 dbus-send --session --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus \
 	org.freedesktop.DBus.ListNames >/dev/null && echo "D-Bus through the proxy: ok"
 '
+passed=0 failed=0 skipped=0
+ok() { echo "ok - $1"; passed=$((passed + 1)); }
+not_ok() { # not_ok WHAT [DETAIL]: the verdict, then DETAIL's lines indented
+	echo "not ok - $1"
+	[ -z "${2:-}" ] || printf '%s\n' "$2" | sed 's/^/#   /'
+	failed=$((failed + 1))
+}
+
 flatpak_make() { # flatpak_make DIR: runtime, app and repository in DIR
 	local d=$1 b p l
 	mkdir -p "$d/runtime/usr/bin" "$d/runtime/usr/lib64" "$d/runtime/usr/lib/x86_64-linux-gnu" \
@@ -221,23 +229,19 @@ flatpak_check() {
 	d=$top/flatpak
 	for tool in bwrap sbx; do
 		rm -rf "$d"
-		mkdir -p "$d" && flatpak_make "$d" || { echo "not ok - flatpak: can't make the runtime"; failed=$((failed + 1)); return; }
+		mkdir -p "$d" && flatpak_make "$d" || { not_ok "flatpak: can't make the runtime"; return; }
 		printf '%s' "$flatpak_facts" >"$d/facts" && chmod 755 "$d/facts"
 		rm -f "$top/calls.$tool"
 		out=$(flatpak_setup "$d" "$tool" 2>&1)
 		rc=$?
 		if ((rc != 0)); then
-			echo "not ok - flatpak install with $tool: exit $rc"
-			printf '%s\n' "$out" | tail -n 15 | sed 's/^/#   /'
-			failed=$((failed + 1))
+			not_ok "flatpak install with $tool: exit $rc" "$(tail -n 15 <<<"$out")"
 			continue
 		fi
 		if ! grep -q -- '-- /usr/share/flatpak/triggers/' "$top/calls.$tool" 2>/dev/null; then
-			echo "not ok - flatpak install with $tool: its triggers never ran in bwrap"
-			failed=$((failed + 1))
+			not_ok "flatpak install with $tool: its triggers never ran in bwrap"
 		else
-			echo "ok - flatpak install with $tool (triggers: $(grep -c triggers/ "$top/calls.$tool") bwrap runs)"
-			passed=$((passed + 1))
+			ok "flatpak install with $tool (triggers: $(grep -c triggers/ "$top/calls.$tool") bwrap runs)"
 		fi
 		rm -f "$top/calls.$tool"
 		flatpak_as_user "$d" "$tool" flatpak run org.sbx.Hello >"$d/facts.out" 2>"$d/facts.err"
@@ -251,37 +255,30 @@ flatpak_check() {
 		if ((rc != 0)) || ! grep -q -- '--args' "$top/calls.$tool" ||
 			! grep -q -- 'xdg-dbus-proxy' "$top/calls.$tool" ||
 			! grep -q 'D-Bus through the proxy: ok' "$d/facts.out"; then
-			echo "not ok - flatpak run with $tool: exit $rc$(grep -q -- --args "$top/calls.$tool" || echo ", bwrap not run with --args")"
-			tail -n 15 "$d/facts.err" | sed 's/^/#   /'
-			failed=$((failed + 1))
+			not_ok "flatpak run with $tool: exit $rc$(grep -q -- --args "$top/calls.$tool" ||
+				echo ", bwrap not run with --args")" "$(tail -n 15 "$d/facts.err")"
 			continue
 		fi
-		echo "ok - flatpak run with $tool ($(grep -c . "$top/calls.$tool") bwrap runs, xdg-dbus-proxy's included; $(grep -c . "$d/facts.out") lines of facts, a D-Bus call through the proxy)"
-		passed=$((passed + 1))
+		ok "flatpak run with $tool ($(grep -c . "$top/calls.$tool") bwrap runs, xdg-dbus-proxy's included; $(grep -c . "$d/facts.out") lines of facts, a D-Bus call through the proxy)"
 		out=$(flatpak_as_user "$d" "$tool" flatpak build "$d/app" sh -c 'touch /app/built && ls /app' 2>&1)
 		rc=$?
 		if ((rc == 0)) && [ -e "$d/app/files/built" ]; then
-			echo "ok - flatpak build with $tool: /app is the build directory"
-			passed=$((passed + 1))
+			ok "flatpak build with $tool: /app is the build directory"
 		else
-			echo "not ok - flatpak build with $tool: exit $rc, $out"
-			failed=$((failed + 1))
+			not_ok "flatpak build with $tool: exit $rc" "$out"
 		fi
 		kill "$(cat "$d/bus.pid" 2>/dev/null)" "$(cat "$d/session-bus.pid" 2>/dev/null)" 2>/dev/null
 	done
 	if [ -s "$top/facts.bwrap" ] && [ -s "$top/facts.sbx" ]; then
 		if out=$(diff "$top/facts.bwrap" "$top/facts.sbx"); then
-			echo "ok - flatpak: the app sees the same under sbx as under bwrap ($(grep -c . "$top/facts.sbx") lines)"
-			passed=$((passed + 1))
+			ok "flatpak: the app sees the same under sbx as under bwrap ($(grep -c . "$top/facts.sbx") lines)"
 		else
-			echo "not ok - flatpak: the app sees a different sandbox under sbx (< bwrap, > sbx):"
-			printf '%s\n' "$out" | head -n 40 | sed 's/^/#   /'
-			failed=$((failed + 1))
+			not_ok "flatpak: the app sees a different sandbox under sbx (< bwrap, > sbx):" \
+				"$(head -n 40 <<<"$out")"
 		fi
 	fi
 }
 
-passed=0 failed=0 skipped=0
 # check TOOL NAME CALL-PATTERN SCRIPT ARGS...: run the script as the user with
 # the tool's wrapper first in PATH (and, with BIND_OVER=1, bound over
 # /usr/bin/bwrap in a mount namespace of its own), under ${WRAP[@]} if set.
@@ -297,15 +294,11 @@ check() {
 	rc=$?
 	out=$(grep -v -e 'WARNING \*\*' -e '^$' <<<"$out")
 	if ((rc != 0)); then
-		echo "not ok - $name with $tool: exit $rc"
-		printf '%s\n' "$out" | tail -n 15 | sed 's/^/#   /'
-		failed=$((failed + 1))
+		not_ok "$name with $tool: exit $rc" "$(tail -n 15 <<<"$out")"
 	elif ! grep -q -- "$pattern" "$top/calls.$tool" 2>/dev/null; then
-		echo "not ok - $name with $tool: it never ran bwrap with $pattern"
-		failed=$((failed + 1))
+		not_ok "$name with $tool: it never ran bwrap with $pattern"
 	else
-		echo "ok - $name with $tool ($(grep -c . "$top/calls.$tool") bwrap runs): $out"
-		passed=$((passed + 1))
+		ok "$name with $tool ($(grep -c . "$top/calls.$tool") bwrap runs): $out"
 	fi
 }
 

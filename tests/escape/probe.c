@@ -173,10 +173,6 @@ static void probe_outside_process(void)
 	expect_fail("proc-mem-outside", "open /proc/victim/mem", open(path, O_RDWR | O_CLOEXEC));
 }
 
-/* PID 1 is sbx's reaper: it holds the pipe on which it reports the
- * command's status to the monitor outside. A command that could open PID
- * 1's fds (or ptrace it) could make sbx return early while the sandbox
- * keeps running. Opening for writing only, nothing is written. */
 /* PID 1 is the sbx binary itself, never exec'd, and holds the status pipe:
  * /proc/1/exe would let the command reopen that binary for writing once no
  * sbx process runs it (CVE-2019-5736, runc), /proc/1/fd its fds, ptrace its
