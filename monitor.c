@@ -1,4 +1,12 @@
-/* monitor: signal forwarding, reaping and exit status. */
+/* monitor: signal forwarding, job control, reaping and exit status.
+ *
+ * MUST: the sandbox is never in the caller's process group (sandbox.c puts
+ *       it in one of its own, or a session with --new-session), so that
+ *       kill(0, ...) and a terminal's group signals from inside reach only
+ *       the sandbox; the monitor, which stays in the caller's group, stands
+ *       in for it there and relays.
+ * MUST: a signal sent by pid goes to a child not yet reaped (its pid cannot
+ *       be reused until then) or through a pidfd. */
 #include "monitor.h"
 
 #include <errno.h>
@@ -9,11 +17,19 @@
 #include <string.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
+#include <termios.h>
 
 #include "util.h"
 
 static const int forwarded[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2 };
+/* Job control: relayed to the sandbox's group; SIGTTOU blocked also lets
+ * the monitor take the terminal back from the background (termios(3)). */
+static const int job_signals[] = { SIGTSTP, SIGTTIN, SIGTTOU, SIGCONT };
+
+/* si_value of a signal the monitor asks PID 1 to send to its whole group. */
+#define SBX_SIGQ_GROUP 0x5b0c
 
 static void wait_set(sigset_t *set)
 {
@@ -21,6 +37,8 @@ static void wait_set(sigset_t *set)
 	sigaddset(set, SIGCHLD);
 	for (size_t i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++)
 		sigaddset(set, forwarded[i]);
+	for (size_t i = 0; i < sizeof(job_signals) / sizeof(job_signals[0]); i++)
+		sigaddset(set, job_signals[i]);
 }
 
 void monitor_block_signals(sigset_t *saved)
@@ -110,14 +128,197 @@ static int next_event(const sigset_t *set, int sig_fd, int status_fd, siginfo_t 
 	memset(info, 0, sizeof(*info));
 	info->si_signo = (int)si.ssi_signo;
 	info->si_code = si.ssi_code;
+	info->si_pid = (pid_t)si.ssi_pid;
+	info->si_value.sival_int = si.ssi_int;
 	return info->si_signo;
 }
 
-int monitor_wait(pid_t main_pid, pid_t signal_pid, int status_fd, bool tty_signals_too,
-		 bool reap_all)
+/* Signal the one process signals are forwarded to; info (or NULL) rides
+ * along. A pidfd where we have one (Linux 5.1), as the pid may not be our
+ * child; else kill/rt_sigqueueinfo by pid. */
+static void send_one(const struct sbx_waiter *w, int sig, siginfo_t *info)
+{
+	if (w->signal_pidfd >= 0 &&
+	    syscall(SYS_pidfd_send_signal, w->signal_pidfd, sig, info, 0) == 0)
+		return;
+	if (w->signal_pidfd >= 0 && errno != ENOSYS)
+		return; /* gone */
+	if (info)
+		syscall(SYS_rt_sigqueueinfo, w->signal_pid, sig, info);
+	else
+		kill(w->signal_pid, sig);
+}
+
+/* Signal the sandbox's whole group, as a terminal does. PID 1 sends to its
+ * own group; the monitor asks PID 1 to (SBX_SIGQ_GROUP), because a group
+ * signal straight from the monitor would reach PID 1 too and look to it
+ * like one to forward to the command, which would get it twice. Without a
+ * PID 1 the group is the command's own, led by our child. */
+static void send_group(const struct sbx_waiter *w, int sig)
+{
+	siginfo_t info;
+
+	if (w->is_pid1) {
+		kill(0, sig);
+	} else if (w->via_pid1 && sig != SIGCONT) {
+		memset(&info, 0, sizeof(info));
+		info.si_signo = sig;
+		info.si_code = SI_QUEUE;
+		info.si_pid = getpid();
+		info.si_uid = getuid();
+		info.si_value.sival_int = SBX_SIGQ_GROUP;
+		send_one(w, sig, &info);
+	} else {
+		/* SIGCONT too: PID 1 ignores it, as any init does. */
+		killpg(w->group, sig);
+	}
+}
+
+/* PID 1's relay: a terminal's signals already reached the whole group, and
+ * so did its own group sends (they come back to it); the monitor's
+ * requests go to the group; the rest to the command. */
+static void relay_as_pid1(const struct sbx_waiter *w, int sig, siginfo_t *info)
+{
+	if (info->si_code == SI_KERNEL || sig == SIGCONT ||
+	    (info->si_code == SI_USER && info->si_pid == getpid()))
+		return;
+	if (info->si_code == SI_QUEUE && info->si_value.sival_int == SBX_SIGQ_GROUP)
+		send_group(w, sig);
+	else
+		send_one(w, sig, NULL);
+}
+
+/* The monitor's view of the terminal it shares with the sandbox's group. */
+struct jobs {
+	int tty_fd;   /* /dev/tty, opened on first need; -1 none; -2 not yet */
+	bool handed;  /* the sandbox's group is the terminal's foreground */
+	bool wants;   /* it had the terminal, or asked for it, when it stopped */
+};
+
+static int jobs_tty(struct jobs *j)
+{
+	if (j->tty_fd == -2)
+		j->tty_fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
+	return j->tty_fd;
+}
+
+/* Whether our group (the caller's job) is in the terminal's foreground. */
+static bool jobs_foreground(struct jobs *j)
+{
+	int fd = jobs_tty(j);
+
+	return fd >= 0 && tcgetpgrp(fd) == getpgrp();
+}
+
+static void jobs_hand(struct jobs *j, pid_t group)
+{
+	if (jobs_foreground(j) && tcsetpgrp(j->tty_fd, group) == 0) {
+		j->handed = true;
+		j->wants = false;
+	}
+}
+
+/* From the background: allowed since SIGTTOU is blocked (tcsetpgrp(3)). */
+static void jobs_take_back(struct jobs *j)
+{
+	if (j->handed && tcsetpgrp(j->tty_fd, getpgrp()) == 0)
+		j->handed = false;
+}
+
+/* Stop as the sandbox did, so the caller's shell sees its job stop. The
+ * signal is unblocked just long enough to take its default action; the
+ * kernel drops SIGTSTP, SIGTTIN and SIGTTOU in an orphaned process group,
+ * where no shell would continue us. An inherited SIG_IGN is respected. */
+static void stop_self(int sig)
+{
+	struct sigaction old;
+	sigset_t one;
+
+	if (sigaction(sig, NULL, &old) < 0 || old.sa_handler != SIG_DFL)
+		return;
+	sigemptyset(&one);
+	sigaddset(&one, sig);
+	kill(getpid(), sig);
+	sigprocmask(SIG_UNBLOCK, &one, NULL);
+	sigprocmask(SIG_BLOCK, &one, NULL);
+}
+
+/* The command stopped with sig. Reading or writing the terminal from the
+ * background (SIGTTIN, SIGTTOU) asks for it: it is handed over if the
+ * caller's job has it, and the sandbox continued, as a shell's fg would.
+ * Otherwise the monitor takes the terminal back and stops too; SIGCONT
+ * (the shell's fg or bg) continues the sandbox, handing the terminal back
+ * to it if it had it. A SIGSTOP someone sent the command is mirrored only
+ * when it held the terminal (else the caller would be left stopped by a
+ * stop it did not make, and a SIGCONT sent straight to the command would
+ * not wake it). */
+static void on_stop(const struct sbx_waiter *w, struct jobs *j, int sig)
+{
+	bool had = j->handed, asks = sig == SIGTTIN || sig == SIGTTOU;
+
+	if (!w->job_control)
+		return;
+	jobs_take_back(j);
+	if (asks || had)
+		j->wants = true;
+	if (asks && jobs_foreground(j)) {
+		jobs_hand(j, w->group);
+		killpg(w->group, SIGCONT);
+		return;
+	}
+	if (sig != SIGSTOP)
+		stop_self(sig);
+	else if (had)
+		stop_self(SIGTSTP);
+}
+
+static void on_signal(const struct sbx_waiter *w, struct jobs *j, int sig, siginfo_t *info)
+{
+	bool job = sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU || sig == SIGCONT;
+
+	if (w->is_pid1) {
+		relay_as_pid1(w, sig, info);
+		return;
+	}
+	if (sig == SIGCONT && w->job_control && j->wants && jobs_foreground(j))
+		jobs_hand(j, w->group);
+	/* A signal a terminal sent reached our group, not the sandbox's: it
+	 * goes to the whole of that, as the terminal would have sent it. */
+	if (job || info->si_code == SI_KERNEL)
+		send_group(w, sig);
+	else
+		send_one(w, sig, NULL);
+}
+
+/* Reap what exited (WNOHANG); report or mirror a stop of main_pid. The
+ * exit status of main_pid, or -1 while it runs. */
+static int reap(const struct sbx_waiter *w, struct jobs *j)
+{
+	for (;;) {
+		int st;
+		pid_t pid = waitpid(w->is_pid1 ? -1 : w->main_pid, &st, WNOHANG | WUNTRACED);
+
+		if (pid <= 0)
+			return -1;
+		if (pid != w->main_pid)
+			continue;
+		if (WIFSTOPPED(st)) {
+			int report = SBX_REPORT_STOP | WSTOPSIG(st);
+
+			if (w->is_pid1 && w->report_fd >= 0)
+				(void)SBX_RETRY(write(w->report_fd, &report, sizeof(report)));
+			else if (!w->is_pid1)
+				on_stop(w, j, WSTOPSIG(st));
+			continue;
+		}
+		return monitor_exit_code(st);
+	}
+}
+
+static int wait_loop(const struct sbx_waiter *w, struct jobs *j)
 {
 	_cleanup_close_ int sig_fd = -1;
-	bool first = true;
+	int status_fd = w->status_fd, code;
 	sigset_t set;
 
 	wait_set(&set);
@@ -126,28 +327,28 @@ int monitor_wait(pid_t main_pid, pid_t signal_pid, int status_fd, bool tty_signa
 		if (sig_fd < 0)
 			status_fd = -1; /* then wait for the process itself */
 	}
+	/* Reap once before the first wait: a child may be gone already, its
+	 * SIGCHLD taken by nobody. */
+	if ((code = reap(w, j)) >= 0)
+		return code;
 	for (;;) {
 		siginfo_t info;
-		int sig;
+		int sig = next_event(&set, sig_fd, status_fd, &info);
 
-		/* Reap once before the first wait: a child may be gone already,
-		 * its SIGCHLD taken by nobody. */
-		if (first) {
-			first = false;
-			sig = SIGCHLD;
-		} else {
-			sig = next_event(&set, sig_fd, status_fd, &info);
-		}
 		if (sig == 0) {
-			int code;
-
-			/* PID 1's report of the command's status, sent before
-			 * it exits: the namespaces' teardown is not waited for
-			 * (as bwrap). EOF: it died without one; wait for it. */
-			if (SBX_RETRY(read(status_fd, &code, sizeof(code))) == (ssize_t)sizeof(code) &&
-			    believe_report(signal_pid))
+			/* PID 1's report: the command stopped, or its status, sent
+			 * before PID 1 exits: the namespaces' teardown is not
+			 * waited for (as bwrap). EOF: it died without one; wait
+			 * for it. */
+			if (SBX_RETRY(read(status_fd, &code, sizeof(code))) != (ssize_t)sizeof(code)) {
+				status_fd = -1;
+			} else if (code & SBX_REPORT_STOP) {
+				on_stop(w, j, code & ~SBX_REPORT_STOP);
+			} else if (believe_report(w->signal_pid)) {
 				return code;
-			status_fd = -1;
+			} else {
+				status_fd = -1;
+			}
 			continue;
 		}
 		if (sig < 0) {
@@ -156,25 +357,37 @@ int monitor_wait(pid_t main_pid, pid_t signal_pid, int status_fd, bool tty_signa
 			if (errno == EINTR)
 				continue;
 			/* Cannot happen with a valid set; fall back to a blocking wait. */
-			if (SBX_RETRY(waitpid(main_pid, &st, 0)) == main_pid)
+			if (SBX_RETRY(waitpid(w->main_pid, &st, 0)) == w->main_pid)
 				return monitor_exit_code(st);
 			return 1;
 		}
 		if (sig == SIGCHLD) {
-			for (;;) {
-				int st;
-				pid_t pid = waitpid(reap_all ? -1 : main_pid, &st, WNOHANG);
-
-				if (pid <= 0)
-					break;
-				if (pid == main_pid)
-					return monitor_exit_code(st);
-			}
+			if ((code = reap(w, j)) >= 0)
+				return code;
 			continue;
 		}
-		if (info.si_code != SI_KERNEL || tty_signals_too)
-			kill(signal_pid, sig);
+		on_signal(w, j, sig, &info);
 	}
+}
+
+int monitor_wait(const struct sbx_waiter *w)
+{
+	struct jobs j = { .tty_fd = -2 };
+	int code;
+
+	/* A PID namespace's init cannot stop: the kernel drops the SIGTTIN
+	 * that reading the terminal from the background sends it, and its
+	 * read restarts until it is in the foreground. So it gets the
+	 * terminal at once, as a shell's foreground job would. */
+	if (w->job_control && w->tty_at_once)
+		jobs_hand(&j, w->group);
+	code = wait_loop(w, &j);
+
+	/* The terminal goes back to the caller's job before we exit. */
+	jobs_take_back(&j);
+	if (j.tty_fd >= 0)
+		close(j.tty_fd);
+	return code;
 }
 
 /* The JSON bwrap writes, key by key in its order; bwrap leaves out the user

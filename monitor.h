@@ -1,6 +1,7 @@
 /* monitor: the processes that wait. The outside parent (step 2) waits for
  * the sandbox and passes on its exit status; the sandbox's PID 1 (step 5)
- * reaps zombies and passes on the command's. Both forward signals. */
+ * reaps zombies and passes on the command's. Both forward signals, and the
+ * outside parent does job control for the sandbox's process group. */
 #ifndef SBX_MONITOR_H
 #define SBX_MONITOR_H
 
@@ -10,21 +11,39 @@
 
 #include "plan.h"
 
-/* Block SIGCHLD and the forwarded signals (saving the old mask): they are
- * taken synchronously with sigwaitinfo(). Call before clone(). */
+/* Block SIGCHLD, the forwarded signals and the job-control ones (saving the
+ * old mask): they are taken synchronously. Call before clone(). */
 void monitor_block_signals(sigset_t *saved);
 
-/* Wait until main_pid exits, forwarding SIGINT, SIGTERM, SIGHUP, SIGQUIT,
- * SIGUSR1 and SIGUSR2 to signal_pid (main_pid itself, or the process
- * main_pid waits for). Signals the kernel sent on behalf of a terminal
- * already reached the whole foreground process group, so they are forwarded
- * only if tty_signals_too (the sandbox left the terminal's session).
- * If status_fd >= 0, an int read from it is the exit status, taken without
- * waiting for main_pid to be gone (PID 1 writes it before it exits).
- * With reap_all, other children are reaped as they exit (PID 1's duty).
- * Returns the exit status: the code, or 128+N if killed by signal N. */
-int monitor_wait(pid_t main_pid, pid_t signal_pid, int status_fd, bool tty_signals_too,
-		 bool reap_all);
+/* What one waiting process waits for, and where it sends signals. */
+struct sbx_waiter {
+	pid_t main_pid;   /* the process waited for (a child) */
+	pid_t signal_pid; /* where signals are forwarded: main_pid, or the PID 1 it waits for */
+	int signal_pidfd; /* a pidfd of signal_pid when it is not our child, or -1 */
+	pid_t group;      /* the monitor: the sandbox's process group (led by main_pid) */
+	bool via_pid1;    /* the monitor: signal_pid is a PID 1 that relays to the group */
+	int status_fd;    /* the monitor: PID 1's reports (stops, exit status), or -1 */
+	int report_fd;    /* PID 1: where to report that main_pid stopped, or -1 */
+	bool is_pid1;     /* reap every child; relay as PID 1 does */
+	bool job_control; /* the monitor: the group shares our terminal's session */
+	bool tty_at_once; /* hand it the terminal at start: the command is an init */
+};
+
+/* Wait until main_pid exits. SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1 and
+ * SIGUSR2 are forwarded to signal_pid, or, when a terminal sent them to
+ * the monitor, to the whole sandbox group (as the terminal would have);
+ * SIGTSTP, SIGTTIN, SIGTTOU and SIGCONT go to the group. With job_control
+ * the monitor mirrors the command's stops (so the caller's shell sees the
+ * job stop) and hands the terminal to the sandbox's group when it asks by
+ * stopping on terminal input or output, and takes it back on a stop and
+ * before it returns. If status_fd >= 0, an exit status read from it is
+ * taken without waiting for main_pid to be gone (PID 1 writes it before it
+ * exits). Returns the exit status: the code, or 128+N if killed by N. */
+int monitor_wait(const struct sbx_waiter *w);
+
+/* PID 1's report on its status pipe that the command stopped: this flag
+ * with the signal. An exit status is a plain int 0..255. */
+#define SBX_REPORT_STOP 0x10000
 
 /* --info-fd and the first --json-status-fd line: the child's pid and the
  * inode numbers of the namespaces it was given, in bwrap's format. Closes

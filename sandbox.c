@@ -54,6 +54,7 @@ struct sbx_run {
 	int pid_sock[2]; /* --pidns --unshare-pid: the nested child reports itself */
 	int status_fd;   /* PID 1's end of the pipe it reports the status on, or -1 */
 	int exec_fd;     /* --json-status-fd: one byte once the command is exec'd, or -1 */
+	pid_t monitor_pid; /* as the child sees it, or 0 where it cannot (a PID namespace) */
 	uint64_t pid1_guard; /* the capability PID 1 holds and the command lacks, or 0 */
 };
 
@@ -68,6 +69,26 @@ static __attribute__((noreturn)) void child_fail(const struct sbx_err *err)
 {
 	sbx_print_err(err);
 	_exit(1);
+}
+
+/* SIGKILL when our parent dies, then a look that it has not died already
+ * (the signal would never come). parent is what getppid() returns while it
+ * lives; 0 from inside a PID namespace, where getppid() says 0 either way
+ * and the caller learns of a death before the call by its sync pipe's EOF.
+ * Every process of the sandbox dies with the one that forked it, so with
+ * the monitor (not only with --die-with-parent): the sandbox is not in the
+ * caller's process group, and a SIGKILL sent to that group, which would
+ * have reached a bwrap sandbox, reaches only the monitor. */
+static void die_with(pid_t parent)
+{
+	struct sbx_err err;
+
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0) {
+		sbx_fail_errno(&err, "can't set the parent-death signal");
+		child_fail(&err);
+	}
+	if (getppid() != parent)
+		_exit(1);
 }
 
 static int clone_flags(const struct sbx_plan *plan)
@@ -339,6 +360,9 @@ static void seal(struct sbx_run *run)
 	if (finish_userns(run, &err) < 0 || set_exec_label(plan, &err) < 0 ||
 	    switch_ids(plan, &err) < 0)
 		child_fail(&err);
+	/* A change of ids or of user namespace clears the parent-death
+	 * signal (prctl(2), PR_SET_PDEATHSIG): set it again. */
+	die_with(run->monitor_pid);
 	keep = caps_compute(plan, permitted);
 	run->pid1_guard = has_pid1(plan) ? caps_pid1_guard(keep, permitted) : 0;
 	/* PID 1 is the sbx binary, never exec'd: with access to /proc/1/exe
@@ -397,8 +421,6 @@ static __attribute__((noreturn)) void exec_command(struct sbx_run *run)
 	struct sbx_err err;
 	int saved;
 
-	if (plan->die_with_parent)
-		prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
 	sigprocmask(SIG_SETMASK, &run->saved_mask, NULL);
 	report_exec(run, 1);
 	execvp(plan->argv[0], argv);
@@ -412,8 +434,8 @@ static __attribute__((noreturn)) void exec_command(struct sbx_run *run)
 /* The command as PID 1's child: posix_spawn (a vfork: ~0.1 ms less than
  * fork here, PERFORMANCE.md) when PID 1 heads a PID namespace, since then
  * nothing is needed between fork and exec (if PID 1 dies the kernel kills
- * the namespace, so --die-with-parent holds without a PDEATHSIG); else
- * fork, for exec_command()'s PDEATHSIG. */
+ * the namespace, so the command dies with it without a PDEATHSIG); else
+ * fork, for the child's PDEATHSIG. */
 static pid_t start_command(struct sbx_run *run)
 {
 	const struct sbx_plan *plan = run->plan;
@@ -424,9 +446,13 @@ static pid_t start_command(struct sbx_run *run)
 	int r;
 
 	if (!plan->unshare_pid) {
+		pid_t self = getpid();
+
 		pid = fork();
-		if (pid == 0)
+		if (pid == 0) {
+			die_with(self);
 			exec_command(run);
+		}
 		if (pid < 0) {
 			sbx_fail_errno(&err, "can't fork the command");
 			child_fail(&err);
@@ -475,10 +501,41 @@ static __attribute__((noreturn)) void run_command(struct sbx_run *run)
 	}
 	pid = start_command(run);
 	sbx_closep(&run->exec_fd);
-	status = monitor_wait(pid, pid, -1, false, true);
+	status = monitor_wait(&(const struct sbx_waiter){ .main_pid = pid,
+							  .signal_pid = pid,
+							  .signal_pidfd = -1,
+							  .status_fd = -1,
+							  .report_fd = run->status_fd,
+							  .is_pid1 = true });
 	if (run->status_fd >= 0)
 		(void)SBX_RETRY(write(run->status_fd, &status, sizeof(status)));
 	_exit(status);
+}
+
+/* The nested PID 1 tells the monitor who it is: one byte, to which the
+ * kernel attaches our pid as the monitor sees it (SO_PASSCRED), and a pidfd
+ * of ourselves (Linux 5.3; none before), so that the monitor, which is not
+ * our parent and cannot wait for us, never signals a reused pid. */
+static void send_self(int sock)
+{
+	_cleanup_close_ int self_fd = (int)syscall(SYS_pidfd_open, getpid(), 0);
+	char byte = 'p', control[CMSG_SPACE(sizeof(int))];
+	struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
+	struct cmsghdr *cmsg;
+
+	if (self_fd >= 0) {
+		memset(control, 0, sizeof(control));
+		msg.msg_control = control;
+		msg.msg_controllen = sizeof(control);
+		cmsg = CMSG_FIRSTHDR(&msg);
+		cmsg->cmsg_level = SOL_SOCKET;
+		cmsg->cmsg_type = SCM_RIGHTS;
+		cmsg->cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(cmsg), &self_fd, sizeof(int));
+	}
+	if (SBX_RETRY(sendmsg(sock, &msg, 0)) != 1)
+		_exit(1);
 }
 
 /* --pidns with --unshare-pid. The kernel creates a PID namespace only as a
@@ -504,11 +561,8 @@ static void nest_pidns(struct sbx_run *run)
 		child_fail(&err);
 	}
 	if (pid == 0) {
-		if (run->plan->die_with_parent)
-			prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
-		/* One byte: the kernel attaches our pid as the monitor sees it. */
-		if (SBX_RETRY(write(run->pid_sock[1], "p", 1)) != 1)
-			_exit(1);
+		die_with(0);
+		send_self(run->pid_sock[1]);
 		close(run->pid_sock[1]);
 		return;
 	}
@@ -522,10 +576,10 @@ static void nest_pidns(struct sbx_run *run)
 }
 
 /* The monitor's side: the pid of the nested namespace's PID 1, or -1 if the
- * child failed before it got that far. */
-static pid_t receive_nested_pid(int sock)
+ * child failed before it got that far; *pidfd its pidfd, or -1. */
+static pid_t receive_nested_pid(int sock, int *pidfd)
 {
-	char byte, control[CMSG_SPACE(sizeof(struct ucred))];
+	char byte, control[CMSG_SPACE(sizeof(struct ucred)) + CMSG_SPACE(sizeof(int))];
 	struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
 	struct msghdr msg = {
 		.msg_iov = &iov,
@@ -534,15 +588,19 @@ static pid_t receive_nested_pid(int sock)
 		.msg_controllen = sizeof(control),
 	};
 	struct cmsghdr *cmsg;
-	struct ucred cred;
+	struct ucred cred = { .pid = -1 };
 
-	if (SBX_RETRY(recvmsg(sock, &msg, MSG_CMSG_CLOEXEC)) != 1)
+	*pidfd = -1;
+	if (SBX_RETRY(recvmsg(sock, &msg, MSG_CMSG_CLOEXEC)) != 1 || (msg.msg_flags & MSG_CTRUNC))
 		return -1;
-	cmsg = CMSG_FIRSTHDR(&msg);
-	if (!cmsg || cmsg->cmsg_level != SOL_SOCKET || cmsg->cmsg_type != SCM_CREDENTIALS ||
-	    cmsg->cmsg_len != CMSG_LEN(sizeof(cred)))
-		return -1;
-	memcpy(&cred, CMSG_DATA(cmsg), sizeof(cred));
+	for (cmsg = CMSG_FIRSTHDR(&msg); cmsg; cmsg = CMSG_NXTHDR(&msg, cmsg)) {
+		if (cmsg->cmsg_level != SOL_SOCKET)
+			continue;
+		if (cmsg->cmsg_type == SCM_CREDENTIALS && cmsg->cmsg_len == CMSG_LEN(sizeof(cred)))
+			memcpy(&cred, CMSG_DATA(cmsg), sizeof(cred));
+		else if (cmsg->cmsg_type == SCM_RIGHTS && cmsg->cmsg_len == CMSG_LEN(sizeof(int)))
+			memcpy(pidfd, CMSG_DATA(cmsg), sizeof(int));
+	}
 	return cred.pid > 0 ? cred.pid : -1;
 }
 
@@ -554,8 +612,16 @@ static __attribute__((noreturn)) void child_main(struct sbx_run *run)
 	struct sbx_err err;
 	char byte;
 
-	if (plan->die_with_parent)
-		prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+	/* Out of the caller's process group at once (the monitor does the
+	 * same from its side, as a shell does, so that neither waits): a
+	 * kill(0, ...) from inside must not reach the caller's job. With
+	 * --new-session, setsid() does it in seal(); it refuses a group
+	 * leader, so not here. */
+	if (!plan->new_session && setpgid(0, 0) < 0) {
+		sbx_fail_errno(&err, "can't create a process group");
+		child_fail(&err);
+	}
+	die_with(run->monitor_pid);
 	close_status_fds(plan);
 	if (run->pid_sock[0] >= 0) {
 		close(run->pid_sock[0]);
@@ -606,6 +672,7 @@ static __attribute__((noreturn)) void sandbox_run(const struct sbx_plan *plan)
 		.plan = plan, .proc_self_fd = -1, .pid_sock = { -1, -1 }, .status_fd = -1,
 		.exec_fd = -1
 	};
+	_cleanup_close_ int pid1_fd = -1;
 	struct sbx_err err;
 	int pipe_fds[2], status_fds[2] = { -1, -1 }, exec_fds[2] = { -1, -1 };
 	pid_t ppid = getppid(), pid, main_pid;
@@ -624,11 +691,11 @@ static __attribute__((noreturn)) void sandbox_run(const struct sbx_plan *plan)
 	     setsockopt(run.pid_sock[0], SOL_SOCKET, SO_PASSCRED, &(int){ 1 }, sizeof(int)) < 0))
 		sbx_die("can't create a socket: %s", strerror(errno));
 	monitor_block_signals(&run.saved_mask);
-	if (plan->die_with_parent) {
-		prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
-		if (getppid() != ppid)
-			_exit(1); /* the parent died before prctl */
-	}
+	if (plan->die_with_parent)
+		die_with(ppid);
+	/* The child sees the monitor's pid unless it is in a PID namespace
+	 * the monitor is not in (a new one, or the --pidns one). */
+	run.monitor_pid = plan->unshare_pid || plan->pidns_fd >= 0 ? 0 : getpid();
 
 	/* --userns / --pidns: the namespaces clone() creates below are then
 	 * owned by, or nested in, the caller's. */
@@ -660,14 +727,21 @@ static __attribute__((noreturn)) void sandbox_run(const struct sbx_plan *plan)
 		child_main(&run);
 	}
 
-	/* Step 2, the monitor. */
+	/* Step 2, the monitor. Its own group stays the caller's; the child's
+	 * is made here too (whichever of the two comes first). */
+	if (!plan->new_session)
+		(void)setpgid(pid, pid);
+	/* A --json-status-fd or --info-fd reader that has gone away must not
+	 * kill the monitor (EPIPE is enough); the command's own disposition
+	 * of SIGPIPE is untouched: it was forked already. */
+	signal(SIGPIPE, SIG_IGN);
 	close(pipe_fds[0]);
 	sbx_closep(&status_fds[1]);
 	sbx_closep(&exec_fds[1]);
 	main_pid = pid;
 	if (run.pid_sock[0] >= 0) {
 		close(run.pid_sock[1]);
-		main_pid = receive_nested_pid(run.pid_sock[0]);
+		main_pid = receive_nested_pid(run.pid_sock[0], &pid1_fd);
 		close(run.pid_sock[0]);
 		if (main_pid < 0) { /* the child failed, and said why */
 			if (SBX_RETRY(waitpid(pid, &status, 0)) != pid)
@@ -689,7 +763,15 @@ static __attribute__((noreturn)) void sandbox_run(const struct sbx_plan *plan)
 		sbx_die("can't start the sandbox: %s", strerror(errno));
 	}
 	close(pipe_fds[1]);
-	status = monitor_wait(pid, main_pid, status_fds[0], plan->new_session, false);
+	status = monitor_wait(&(const struct sbx_waiter){ .main_pid = pid,
+							  .signal_pid = main_pid,
+							  .signal_pidfd = pid1_fd,
+							  .group = pid,
+							  .via_pid1 = has_pid1(plan),
+							  .status_fd = status_fds[0],
+							  .report_fd = -1,
+							  .job_control = !plan->new_session,
+							  .tty_at_once = plan->as_pid_1 && plan->unshare_pid });
 	monitor_report_exit(plan, exec_fds[0], status);
 	/* After joining a PID namespace, LeakSanitizer's exit-time check (in
 	 * sanitizer builds) would spin: its tracer, our child, is created in

@@ -105,6 +105,25 @@ case $out in
 	failed=$((failed + 1)) ;;
 esac
 
+# Signals by process group: the command sends SIGUSR1 to its process group
+# (kill(0, ...)) and to every process it may signal (kill(-1, ...)). A
+# process of the caller's job, started beside sbx by the same shell (so in
+# the same process group), must not get it; nor must sbx, which would
+# forward it back in. The shell ignores SIGUSR1 itself, after starting the
+# victim, to report.
+echo "# signals to the caller's process group"
+out=$(run_in_pty "${as_user[@]}" sh -c '
+	sleep 300 & v=$!
+	trap "" USR1
+	"$@" sh -c "trap \"\" USR1; kill -USR1 0; kill -USR1 -1 2>/dev/null; echo sent"
+	if kill -0 "$v" 2>/dev/null; then
+		echo "CONTAINED signal-group: kill(0) and kill(-1) from inside did not reach the caller'"'"'s group"
+		kill "$v"
+	else
+		echo "ESCAPED   signal-group: kill(0, SIGUSR1) from inside killed a process of the caller'"'"'s group"
+	fi' sh "$tmp/bin/sbx" "${quick[@]}")
+count <<<"$out"
+
 if ((passed + failed == 0)); then
 	echo "no probe ran"
 	failed=1

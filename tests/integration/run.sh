@@ -756,17 +756,54 @@ t_die_with_parent() {
 	track $kids $p
 	kill -9 "$t1"
 	wait_for 5 none_alive $p $kids || fail "the command (pid ns) survived its sandbox's parent by 5 seconds"
-	# without it (the control): the command survives its sandbox's parent
-	timeout 20 "$SBX" "${BASE[@]}" sleep "19.2$tag" </dev/null >/dev/null 2>&1 &
+	# without it (the control): the command survives the death of sbx's
+	# parent (here a shell that started it)
+	timeout 20 sh -c '"$@" & wait' sh "$SBX" "${BASE[@]}" sleep "19.2$tag" </dev/null >/dev/null 2>&1 &
 	t2=$!
 	track "$t2"
 	wait_for 10 have_pids "sleep 19.2$tag" || fail "the control's sleep never started"
 	kids=$(pgrep -P "$t2")
 	p=$(pids_of "sleep 19.2$tag")
 	track $kids $p
-	kill -9 "$t2"
+	[ -n "$kids" ] || fail "control: can't find the shell that started the sandbox"
+	kill -9 $kids
 	sleep 1
-	alive $p || fail "control: the command died with its sandbox's parent without --die-with-parent"
+	alive $p || fail "control: the command died with the parent of $ME without --die-with-parent"
+	kill -9 $p
+	# and sbx's own death: the sandbox is not in the caller's process
+	# group, so sbx stands in for it there, and it dies with sbx
+	# (bwrap's sandbox, which shares the group, outlives bwrap)
+	timeout 20 "$SBX" "${BASE[@]}" sleep "19.4$tag" </dev/null >/dev/null 2>&1 &
+	t2=$!
+	track "$t2"
+	wait_for 10 have_pids "sleep 19.4$tag" || fail "the sleep for the sbx-death check never started"
+	kids=$(pgrep -P "$t2")
+	p=$(pids_of "sleep 19.4$tag")
+	track $kids $p
+	kill -9 $kids
+	if is_bwrap; then
+		sleep 1
+		alive $p || fail "bwrap: the command died with bwrap"
+	else
+		wait_for 5 none_alive $p || fail "the command survived $ME by 5 seconds"
+	fi
+}
+
+# Through a terminal: Ctrl-C, Ctrl-Z with fg, a command that reads the
+# terminal (it is handed the terminal), an interactive shell inside with
+# job control of its own, a pipeline whose other side reads the terminal,
+# and the terminal handed back by sbx itself (tests/integration/jobctl.py
+# types at an interactive bash in a pseudo-terminal). With a PID 1, without
+# one, and with a reaper but no PID namespace.
+t_job_control() {
+	sbx_only "the sandbox's own process group"
+	local d=${SELF%/*} out
+	for opts in "--unshare-all" "" "--unshare-user --lock-file /usr"; do
+		# shellcheck disable=SC2086  # the options are words
+		out=$(timeout 240 "$PY" "$d/jobctl.py" "$SBX" "${BASE[@]}" $opts 2>&1) ||
+			fail "with '${opts:-no namespace but mount/user}': $(grep -v '^ok' <<<"$out")"
+		echo "$out"
+	done
 }
 
 t_signal_forwarding() {
@@ -1267,6 +1304,32 @@ t_json_status_without_exec() {
 	runb --unshare-pid --json-status-fd 4 sh -c 'exit 4' 4>status
 	expect_rc 4
 	grep -qx '{ "exit-code": 4 }' status || fail "no exit-code line: $(cat status)"
+}
+
+# A --json-status-fd reader that closes its end after the start line: sbx
+# still exits with the command's status (EPIPE, not death by SIGPIPE),
+# and the command keeps its own SIGPIPE disposition.
+t_json_status_reader_gone() {
+	"$PY" - "$SBX" "${BASE[@]}" --unshare-pid --json-status-fd FD \
+		sh -c 'sleep 0.5; grep SigIgn /proc/self/status; exit 5' >out 2>err <<'EOF'
+import os, subprocess, sys
+r, w = os.pipe()
+argv = [str(w) if a == "FD" else a for a in sys.argv[1:]]
+p = subprocess.Popen(argv, pass_fds=(w,), stdin=subprocess.DEVNULL)
+os.close(w)
+first = os.read(r, 4096)
+assert b"child-pid" in first, first
+os.close(r)                     # gone before the exit-code line
+print("exit", p.wait())
+EOF
+	RC=$?
+	OUT=$(cat out) ERR=$(cat err)
+	expect_ok "the driver's exit status"
+	expect_out_has "exit 5"
+	# SigIgn: bit 12 (SIGPIPE = 13) must be clear in the command
+	local ign
+	ign=$(awk '$1 == "SigIgn:" { print $2 }' out)
+	! bit "$ign" 12 || fail "the command has SIGPIPE ignored (SigIgn $ign)"
 }
 
 # Callers reach the sandbox through --info-fd's child-pid: they open its
