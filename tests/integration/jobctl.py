@@ -141,8 +141,8 @@ scenario("shell-inside", [
     ("\x03", r"inner\$ "),
     ("echo start''ed; sleep 61\n", r"\nstarted\n"),
     ("\x1a", r"Stopped.*\n.*inner\$ "),
-    ("fg\n", r"sleep 61\n"),
-    ("\x03", r"inner\$ "),
+    # killed, then let bash notice before exit (else "There are stopped jobs")
+    ("kill -9 %1; sleep 1; jobs; echo list''ed\n", r"\nlisted\n.*inner\$ "),
     ("exit 7\n", P),
     ("echo rc=$?\n", r"rc=7\n" + P),
 ])
