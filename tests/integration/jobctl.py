@@ -79,16 +79,15 @@ def scenario(name, steps):
     for text, pattern in steps:
         if not ok:
             break
-        # A control key may come before the job it is for is on the
-        # terminal (the shell forks it after the echo we waited for):
-        # typed again each second until it has its effect.
-        seen = None
-        for _ in range(10 if text in ("\x03", "\x1a") else 1):
-            if text:
-                t.send(text)
-            seen = t.expect(pattern, 1.0 if text in ("\x03", "\x1a") else 10.0)
-            if seen is not None:
-                break
+        # A control key must not come before the job it is for is on the
+        # terminal (the shell forks it after the echo waited for), and
+        # must not be typed twice (a second one would reach whoever holds
+        # the terminal next): a pause first, then one key.
+        if text in ("\x03", "\x1a"):
+            time.sleep(1.0)
+        if text:
+            t.send(text)
+        seen = t.expect(pattern, 20.0)
         if seen is None:
             ok = False
             why = "typed %r, waited for /%s/" % (text, pattern)
