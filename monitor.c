@@ -179,6 +179,12 @@ static void send_group(const struct sbx_waiter *w, int sig)
  * requests go to the group; the rest to the command. */
 static void relay_as_pid1(const struct sbx_waiter *w, int sig, siginfo_t *info)
 {
+	int report = SBX_REPORT_TTY | sig;
+
+	/* The terminal's Ctrl-Z reached us: the sandbox's group is its
+	 * foreground. The monitor stops at once (see on_tty_stop). */
+	if (info->si_code == SI_KERNEL && sig == SIGTSTP && w->report_fd >= 0)
+		(void)SBX_RETRY(write(w->report_fd, &report, sizeof(report)));
 	if (info->si_code == SI_KERNEL || sig == SIGCONT ||
 	    (info->si_code == SI_USER && info->si_pid == getpid()))
 		return;
@@ -193,6 +199,8 @@ struct jobs {
 	int tty_fd;   /* /dev/tty, opened on first need; -1 none; -2 not yet */
 	bool handed;  /* the sandbox's group is the terminal's foreground */
 	bool wants;   /* it had the terminal, or asked for it, when it stopped */
+	bool resumed; /* we stopped and were continued: the stops reported
+			 meanwhile are stale (drop_stale) */
 };
 
 static int jobs_tty(struct jobs *j)
@@ -228,19 +236,24 @@ static void jobs_take_back(struct jobs *j)
 /* Stop as the sandbox did, so the caller's shell sees its job stop. The
  * signal is unblocked just long enough to take its default action; the
  * kernel drops SIGTSTP, SIGTTIN and SIGTTOU in an orphaned process group,
- * where no shell would continue us. An inherited SIG_IGN is respected. */
-static void stop_self(int sig)
+ * where no shell would continue us. An inherited SIG_IGN is respected.
+ * When we did stop, the SIGCONT that woke us is pending (it is blocked):
+ * j->resumed says so, and the loop relays it next. */
+static void stop_self(struct jobs *j, int sig)
 {
 	struct sigaction old;
-	sigset_t one;
+	sigset_t one, pending;
 
-	if (sigaction(sig, NULL, &old) < 0 || old.sa_handler != SIG_DFL)
+	if ((sig != SIGTSTP && sig != SIGTTIN && sig != SIGTTOU) || sigaction(sig, NULL, &old) < 0 ||
+	    old.sa_handler != SIG_DFL)
 		return;
 	sigemptyset(&one);
 	sigaddset(&one, sig);
 	kill(getpid(), sig);
 	sigprocmask(SIG_UNBLOCK, &one, NULL);
 	sigprocmask(SIG_BLOCK, &one, NULL);
+	if (sigpending(&pending) == 0 && sigismember(&pending, SIGCONT) == 1)
+		j->resumed = true;
 }
 
 /* The command stopped with sig. Reading or writing the terminal from the
@@ -267,9 +280,27 @@ static void on_stop(const struct sbx_waiter *w, struct jobs *j, int sig)
 		return;
 	}
 	if (sig != SIGSTOP)
-		stop_self(sig);
+		stop_self(j, sig);
 	else if (had)
-		stop_self(SIGTSTP);
+		stop_self(j, SIGTSTP);
+}
+
+/* A terminal stopped the job: sig reached our group, or (PID 1's report)
+ * the sandbox's, as the terminal's foreground. We stop at once, as bwrap
+ * does by sharing the group, and do not wait for the command's stop: it
+ * may never come (a process between vfork() and exec() stops, and its
+ * parent, the command, cannot until it execs). The command's report of
+ * the same stop then arrives stale and is dropped (drop_stale). Without a
+ * PID 1 a Ctrl-Z to a sandbox holding the terminal is seen only through
+ * the command's stop. */
+static void on_tty_stop(const struct sbx_waiter *w, struct jobs *j, int sig)
+{
+	if (!w->job_control)
+		return;
+	if (j->handed)
+		j->wants = true;
+	jobs_take_back(j);
+	stop_self(j, sig);
 }
 
 static void on_signal(const struct sbx_waiter *w, struct jobs *j, int sig, siginfo_t *info)
@@ -288,11 +319,18 @@ static void on_signal(const struct sbx_waiter *w, struct jobs *j, int sig, sigin
 		send_group(w, sig);
 	else
 		send_one(w, sig, NULL);
+	if (info->si_code == SI_KERNEL && job && sig != SIGCONT)
+		on_tty_stop(w, j, sig);
+	/* The terminal hung up, or our group was orphaned while stopped: the
+	 * kernel continues a stopped group it sends SIGHUP to, so that the
+	 * signal acts; it does not know the sandbox's is part of the job. */
+	if (info->si_code == SI_KERNEL && sig == SIGHUP)
+		send_group(w, SIGCONT);
 }
 
-/* Reap what exited (WNOHANG); report or mirror a stop of main_pid. The
- * exit status of main_pid, or -1 while it runs. */
-static int reap(const struct sbx_waiter *w, struct jobs *j)
+/* Reap what exited (WNOHANG); report or mirror a stop of main_pid (or,
+ * with drop, ignore it). The exit status of main_pid, or -1 while it runs. */
+static int reap(const struct sbx_waiter *w, struct jobs *j, bool drop)
 {
 	for (;;) {
 		int st;
@@ -307,12 +345,67 @@ static int reap(const struct sbx_waiter *w, struct jobs *j)
 
 			if (w->is_pid1 && w->report_fd >= 0)
 				(void)SBX_RETRY(write(w->report_fd, &report, sizeof(report)));
-			else if (!w->is_pid1)
+			else if (!w->is_pid1 && !drop)
 				on_stop(w, j, WSTOPSIG(st));
 			continue;
 		}
 		return monitor_exit_code(st);
 	}
+}
+
+/* One report from PID 1 (status_fd is readable): a stop is mirrored (or,
+ * with drop, ignored) and -1 returned; an exit status is returned, sent
+ * before PID 1 exits: the namespaces' teardown is not waited for (as
+ * bwrap). EOF, or a report we cannot believe: *status_fd = -1, and the
+ * loop waits for PID 1 itself. */
+static int read_report(const struct sbx_waiter *w, struct jobs *j, int *status_fd, bool drop)
+{
+	int code;
+
+	if (SBX_RETRY(read(*status_fd, &code, sizeof(code))) != (ssize_t)sizeof(code)) {
+		*status_fd = -1;
+		return -1;
+	}
+	/* The command can write here too: a report names a stop signal, or
+	 * it would make us raise whatever it liked (a core dump outside). */
+	if (code == (SBX_REPORT_TTY | SIGTSTP)) {
+		if (!drop)
+			on_tty_stop(w, j, SIGTSTP);
+		return -1;
+	}
+	if ((code & ~0xff) == SBX_REPORT_STOP) {
+		int sig = code & 0xff;
+
+		if (!drop && (sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU || sig == SIGSTOP))
+			on_stop(w, j, sig);
+		return -1;
+	}
+	if (code >= 0 && code <= 255 && believe_report(w->signal_pid))
+		return code;
+	*status_fd = -1;
+	return -1;
+}
+
+/* We stopped and were continued by a SIGCONT, still pending, that the
+ * loop relays next. Stops reported until now end with it: they are
+ * dropped, or they would stop us again. An exit status found meanwhile is
+ * returned; -1 if none. */
+static int drop_stale(const struct sbx_waiter *w, struct jobs *j, int *status_fd)
+{
+	int code;
+
+	j->resumed = false;
+	if ((code = reap(w, j, true)) >= 0)
+		return code;
+	while (*status_fd >= 0) {
+		struct pollfd p = { .fd = *status_fd, .events = POLLIN };
+
+		if (poll(&p, 1, 0) != 1)
+			break;
+		if ((code = read_report(w, j, status_fd, true)) >= 0)
+			return code;
+	}
+	return -1;
 }
 
 static int wait_loop(const struct sbx_waiter *w, struct jobs *j)
@@ -329,26 +422,18 @@ static int wait_loop(const struct sbx_waiter *w, struct jobs *j)
 	}
 	/* Reap once before the first wait: a child may be gone already, its
 	 * SIGCHLD taken by nobody. */
-	if ((code = reap(w, j)) >= 0)
+	if ((code = reap(w, j, false)) >= 0)
 		return code;
 	for (;;) {
 		siginfo_t info;
-		int sig = next_event(&set, sig_fd, status_fd, &info);
+		int sig;
 
+		if (j->resumed && (code = drop_stale(w, j, &status_fd)) >= 0)
+			return code;
+		sig = next_event(&set, sig_fd, status_fd, &info);
 		if (sig == 0) {
-			/* PID 1's report: the command stopped, or its status, sent
-			 * before PID 1 exits: the namespaces' teardown is not
-			 * waited for (as bwrap). EOF: it died without one; wait
-			 * for it. */
-			if (SBX_RETRY(read(status_fd, &code, sizeof(code))) != (ssize_t)sizeof(code)) {
-				status_fd = -1;
-			} else if (code & SBX_REPORT_STOP) {
-				on_stop(w, j, code & ~SBX_REPORT_STOP);
-			} else if (believe_report(w->signal_pid)) {
+			if ((code = read_report(w, j, &status_fd, false)) >= 0)
 				return code;
-			} else {
-				status_fd = -1;
-			}
 			continue;
 		}
 		if (sig < 0) {
@@ -362,7 +447,7 @@ static int wait_loop(const struct sbx_waiter *w, struct jobs *j)
 			return 1;
 		}
 		if (sig == SIGCHLD) {
-			if ((code = reap(w, j)) >= 0)
+			if ((code = reap(w, j, false)) >= 0)
 				return code;
 			continue;
 		}

@@ -41,9 +41,11 @@ struct sbx_waiter {
  * exits). Returns the exit status: the code, or 128+N if killed by N. */
 int monitor_wait(const struct sbx_waiter *w);
 
-/* PID 1's report on its status pipe that the command stopped: this flag
- * with the signal. An exit status is a plain int 0..255. */
+/* PID 1's reports on its status pipe, each this flag with a signal: the
+ * command stopped; the terminal sent the sandbox's group SIGTSTP. An exit
+ * status is a plain int 0..255. */
 #define SBX_REPORT_STOP 0x10000
+#define SBX_REPORT_TTY 0x20000
 
 /* --info-fd and the first --json-status-fd line: the child's pid and the
  * inode numbers of the namespaces it was given, in bwrap's format. Closes

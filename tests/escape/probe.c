@@ -488,11 +488,32 @@ static void probe_status(void)
 		report("CONTAINED", "caps", "all five capability sets are empty");
 }
 
+/* For the job-control test (tests/integration/jobctl.py): a command
+ * that cannot stop while its child can, as when a Ctrl-Z lands between
+ * vfork() and exec(). The child says so and waits for signals; the parent
+ * is held in vfork() until the child dies. */
+static int vfork_hold(void)
+{
+	pid_t pid = vfork();
+
+	if (pid == 0) {
+		static const char held[] = "held\n";
+
+		if (write(STDOUT_FILENO, held, sizeof(held) - 1) < 0)
+			_exit(1);
+		for (;;)
+			pause();
+	}
+	return pid < 0 ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	/* Setuid helper mode: exit 1 if exec made us root. */
 	if (argc > 1 && strcmp(argv[1], "--euid") == 0)
 		return geteuid() == 0 ? 1 : 0;
+	if (argc > 1 && strcmp(argv[1], "--vfork-hold") == 0)
+		return vfork_hold();
 	if (argc > 1 && strcmp(argv[1], "--forge-status") == 0)
 		return forge_status();
 	if (argc > 1 && strcmp(argv[1], "--host-fd-only") == 0) {

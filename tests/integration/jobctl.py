@@ -4,6 +4,8 @@
 #
 #   jobctl.py SBX [SANDBOX-OPTIONS...]
 #
+# With PROBE in the environment (tests/escape/probe), a scenario with a
+# command that cannot stop runs too.
 # Each scenario prints "ok - NAME" or "not ok - NAME: what was on the
 # screen"; the exit status is the number that failed. No scenario waits for
 # longer than its own timeout: a hang is a failure, never a pass.
@@ -16,6 +18,7 @@ import sys
 import time
 
 SBX, OPTS = sys.argv[1], sys.argv[2:]
+PROBE = os.environ.get("PROBE")
 PROMPT = "PROMPT$ "
 
 
@@ -68,8 +71,24 @@ SB = q([SBX] + OPTS)
 failed = 0
 
 
-def scenario(name, steps):
-    """steps: (text to type, regex to expect) pairs, in order."""
+def running(tag):
+    """Whether a process of ours has tag in its command line."""
+    for pid in os.listdir("/proc"):
+        try:
+            with open("/proc/%s/cmdline" % pid, "rb") as f:
+                if tag.encode() in f.read():
+                    with open("/proc/%s/stat" % pid) as f:
+                        if f.read().rsplit(")", 1)[1].split()[0] != "Z":
+                            return True
+        except OSError:
+            pass
+    return False
+
+
+def scenario(name, steps, gone=None):
+    """steps: (text to type, regex to expect) pairs, in order. gone: a
+    string in the sandbox's command line; its processes must be gone within
+    ten seconds of the terminal's shell being killed."""
     global failed
     env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "TERM": "dumb",
            "HOME": os.environ.get("HOME", "/"), "PS1": PROMPT, "LC_ALL": "C"}
@@ -91,12 +110,19 @@ def scenario(name, steps):
         if seen is None:
             ok = False
             why = "typed %r, waited for /%s/" % (text, pattern)
+    screen = t.buf[-400:]
+    t.close()
+    if ok and gone:
+        deadline = time.monotonic() + 10
+        while running(gone) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        if running(gone):
+            ok, why = False, "the sandbox outlived the terminal's shell"
     if ok:
         print("ok - " + name)
     else:
-        print("not ok - %s: %s; screen: %r" % (name, why, t.buf[-400:]))
+        print("not ok - %s: %s; screen: %r" % (name, why, screen))
         failed += 1
-    t.close()
 
 
 P = re.escape(PROMPT)
@@ -115,6 +141,24 @@ scenario("ctrl-z-fg", [
     ("\x03", P),
     ("echo rc=$?\n", r"rc=130\n" + P),
 ])
+# Ctrl-Z while the command cannot stop: its child is caught between
+# vfork() and exec() (PROBE --vfork-hold makes it so), and only the child
+# stops. The job stops all the same, goes on after fg, and Ctrl-C ends it.
+if PROBE:
+    scenario("ctrl-z-vfork", [
+        (SB + " --ro-bind " + q([PROBE, "/probe", "/probe", "--vfork-hold"]) + "\n", r"\nheld\n"),
+        ("\x1a", r"Stopped.*\n" + P),
+        ("fg\n", r"vfork-hold'\n"),
+        ("\x03", P),
+        ("echo rc=$?\n", r"rc=130\n" + P),
+    ])
+# The shell dies (SIGKILL: it cannot pass on a hangup) with the job
+# stopped: the kernel hangs up the orphaned job, and the sandbox goes too.
+TAG = "61.%d" % os.getpid()
+scenario("stopped-orphaned", [
+    (SB + " sh -c 'echo start''ed; exec sleep " + TAG + "'\n", r"\nstarted\n"),
+    ("\x1a", r"Stopped.*\n" + P),
+], gone="sleep\0" + TAG)
 # A command that reads the terminal gets it (it asked by reading from the
 # background), and the shell has it back afterwards.
 scenario("reads-terminal", [
