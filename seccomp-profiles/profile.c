@@ -228,14 +228,20 @@ static int parse_line(struct ctx *c, const char *file, int line, char *s, const 
 			return fail(c, file, line, "include takes one file");
 		return do_include(c, file, line, w[1], dir);
 	}
-	if (strcmp(w[0], "default") == 0) {
+	if (strcmp(w[0], "default") == 0 || strcmp(w[0], "newer") == 0) {
+		bool newer = w[0][0] == 'n';
+
 		i = 1;
 		if (n < 2)
-			return fail(c, file, line, "default needs an action");
-		if (parse_action(c, file, line, w, n, &i, &c->out->dflt, &c->out->dflt_err) < 0)
+			return fail(c, file, line, "%s needs an action", w[0]);
+		if (parse_action(c, file, line, w, n, &i, newer ? &c->out->newer : &c->out->dflt,
+				 newer ? &c->out->newer_err : &c->out->dflt_err) < 0)
 			return -1;
 		if (i != n)
-			return fail(c, file, line, "unexpected '%s' after the default action", w[i]);
+			return fail(c, file, line, "unexpected '%s' after the %s action", w[i],
+				    w[0]);
+		if (newer)
+			c->out->newer_set = true;
 		return 0;
 	}
 	if (parse_action(c, file, line, w, n, &i, &act, &err) < 0)
@@ -336,6 +342,118 @@ int prof_parse_file(const char *path, const char *groups_path, struct prof *out,
 	free(text);
 	free(groups);
 	return r;
+}
+
+/* Append to err, keeping what fits. */
+static void append(char *err, size_t errsize, const char *fmt, ...)
+{
+	size_t len = strlen(err);
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (len < errsize)
+		vsnprintf(err + len, errsize - len, fmt, ap);
+	va_end(ap);
+}
+
+/* Calls fn for every member of every group in groups, with its line. */
+struct member_walk {
+	void (*fn)(struct member_walk *w, const char *name, size_t len, int line);
+};
+
+static void walk_members(const char *groups, struct member_walk *w)
+{
+	int line = 0;
+
+	for (const char *g = groups; g && *g;) {
+		const char *eol = strchr(g, '\n'), *end = eol ? eol : g + strlen(g);
+		const char *hash = memchr(g, '#', (size_t)(end - g));
+
+		line++;
+		if (hash)
+			end = hash;
+		if (*g == '@') {
+			const char *p = g + strcspn(g, " \t\n");
+
+			while (p < end) {
+				size_t len;
+
+				p += strspn(p, " \t");
+				len = strcspn(p, " \t\n#");
+				if (p + len > end)
+					len = (size_t)(end - p);
+				if (len == 0)
+					break;
+				w->fn(w, p, len, line);
+				p += len;
+			}
+		}
+		g = eol ? eol + 1 : NULL;
+	}
+}
+
+struct check {
+	struct member_walk walk;
+	const char *groups_name;
+	const char *const *known;
+	size_t n_known;
+	int *count; /* groups that list each known name */
+	char *err;
+	size_t errsize;
+	bool bad;
+};
+
+static void check_member(struct member_walk *w, const char *name, size_t len, int line)
+{
+	struct check *c = (struct check *)w;
+
+	for (size_t i = 0; i < c->n_known; i++) {
+		if (strlen(c->known[i]) == len && strncmp(c->known[i], name, len) == 0) {
+			if (c->count[i]++ > 0) {
+				append(c->err, c->errsize, "%s%s:%d: %s is in more than one group",
+				       c->err[0] ? "; " : "", c->groups_name, line, c->known[i]);
+				c->bad = true;
+			}
+			return;
+		}
+	}
+	/* A misspelt member classifies nothing. */
+	append(c->err, c->errsize, "%s%s:%d: unknown syscall '%.*s'", c->err[0] ? "; " : "",
+	       c->groups_name, line, (int)len, name);
+	c->bad = true;
+}
+
+int prof_check_groups(const char *groups_name, const char *groups_text, const char *const *known,
+		      size_t n_known, char *err, size_t errsize)
+{
+	struct check c = { .walk = { check_member },
+			   .groups_name = groups_name,
+			   .known = known,
+			   .n_known = n_known,
+			   .err = err,
+			   .errsize = errsize };
+	bool any = false;
+
+	err[0] = '\0';
+	c.count = calloc(n_known + 1, sizeof(int));
+	if (c.count == NULL) {
+		snprintf(err, errsize, "out of memory");
+		return -1;
+	}
+	walk_members(groups_text, &c.walk);
+	for (size_t i = 0; i < n_known; i++) {
+		if (c.count[i])
+			continue;
+		if (!any)
+			append(err, errsize,
+			       "%s%s: unclassified syscalls (give each a reviewed "
+			       "decision: a group):",
+			       err[0] ? "; " : "", groups_name);
+		append(err, errsize, " %s", known[i]);
+		any = c.bad = true;
+	}
+	free(c.count);
+	return c.bad ? -1 : 0;
 }
 
 void prof_free(struct prof *p)

@@ -4,16 +4,23 @@
  *   # comment
  *   description One line shown by sbx --seccomp-list
  *   default allow | errno NAME | kill | log
+ *   newer ACTION                   (numbers above the reviewed table)
  *   include OTHER.profile          (relative to this file; cycles refused)
  *   ACTION NAME... [if argN OP VALUE]
  *
  * ACTION is allow, "errno NAME", kill or log; NAME is a syscall or @group
  * (groups live in groups.list beside the profiles). OP is == (whole 64-bit
  * value), =32 (low 32 bits equal: what the kernel sees of an int argument,
- * e.g. ioctl requests) or & (any of these bits set). */
+ * e.g. ioctl requests) or & (all of these bits set).
+ *
+ * "newer ACTION" is what every syscall number above the table sbx's groups
+ * were reviewed against gets (syscalls.h), on each ABI, unless a rule names
+ * it: a denylist profile says "newer errno ENOSYS" so that a kernel's new
+ * syscalls wait for a decision instead of passing. */
 #ifndef SBX_PROFILE_H
 #define SBX_PROFILE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -34,6 +41,9 @@ struct prof {
 	char description[200];
 	enum prof_action dflt;
 	int dflt_err;
+	bool newer_set; /* a "newer" line was given */
+	enum prof_action newer;
+	int newer_err;
 	struct prof_rule *rules;
 	size_t n_rules;
 };
@@ -46,6 +56,13 @@ int prof_parse_file(const char *path, const char *groups_path, struct prof *out,
 int prof_parse_text(const char *name, const char *text, const char *dir, const char *groups_text,
 		    struct prof *out, char *err, size_t errsize);
 void prof_free(struct prof *p);
+
+/* The build's check of groups.list: every name in known (the syscalls
+ * libseccomp and sbx name on the ABIs the filter covers) is in exactly one
+ * group, and every group member is known. 0, or -1 with each problem in err
+ * (groups_name names the file in messages). */
+int prof_check_groups(const char *groups_name, const char *groups_text, const char *const *known,
+		      size_t n_known, char *err, size_t errsize);
 
 /* errno name -> number, or -1. */
 int prof_errno(const char *name);

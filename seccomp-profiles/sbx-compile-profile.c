@@ -4,6 +4,7 @@
  *   sbx-compile-profile [--groups FILE] [-o OUT] PROFILE      raw BPF
  *   sbx-compile-profile [--groups FILE] --dump PROFILE        rule list
  *   sbx-compile-profile [--groups FILE] --c-source -o OUT NAME=PROFILE...
+ *   sbx-compile-profile --groups FILE --check-groups
  *
  * MUST: the program decides for every ABI the CPU can enter the kernel with:
  *       x86-64 and i386 (int 0x80) get the profile's rules; an x32 call
@@ -15,8 +16,18 @@
  *       the kernel checks and prepares at every sandbox start.
  * MUST: syscalls a profile always allows get no rule, so the kernel's action
  *       cache skips the filter for them; the rest is a binary tree.
+ * MUST: what libseccomp 2.5.4 cannot say goes in a prefix of our own
+ *       (prefix.h), before its program: the "newer" action for numbers
+ *       above the reviewed table, syscalls it has no name for
+ *       (syscalls.h), and ENOSYS for an i386 socketcall(2) whose call has
+ *       argument conditions (libseccomp would drop them: a rule for
+ *       "socket if arg0 == 40" became one for every socketcall(SYS_SOCKET)).
+ * MUST: the build stops when libseccomp or sbx names a syscall that no group
+ *       of groups.list classifies (--check-groups), so a new syscall gets a
+ *       decision instead of passing by default.
  */
 #include <errno.h>
+#include <linux/audit.h>
 #include <seccomp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,7 +35,9 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "prefix.h"
 #include "profile.h"
+#include "syscalls.h"
 
 static const char *prog = "sbx-compile-profile";
 
@@ -59,8 +72,8 @@ static const uint32_t compat_arches[] = {
 #endif
 };
 
-/* Known on any ABI the filter covers? */
-static int known(const char *name)
+/* Known to libseccomp on any ABI the filter covers? */
+static int seccomp_knows(const char *name)
 {
 	if (seccomp_syscall_resolve_name(name) != __NR_SCMP_ERROR)
 		return 1;
@@ -70,11 +83,84 @@ static int known(const char *name)
 	return 0;
 }
 
-static scmp_filter_ctx compile(const struct prof *p)
+/* sbx's table of newer syscalls must agree with libseccomp where both
+ * name one: a disagreement would filter the wrong syscall. */
+static void check_newer_table(void)
+{
+	for (size_t i = 0; i < sbx_n_newer_syscalls; i++) {
+		const struct sbx_syscall *t = &sbx_newer_syscalls[i];
+		int a = seccomp_syscall_resolve_name_arch(SCMP_ARCH_X86_64, t->name);
+		int b = seccomp_syscall_resolve_name_arch(SCMP_ARCH_X86, t->name);
+
+		if ((a != __NR_SCMP_ERROR && a != t->x86_64) ||
+		    (b != __NR_SCMP_ERROR && t->i386 >= 0 && b != t->i386))
+			die("libseccomp and sbx's table (syscalls.c) disagree on %s's number%s",
+			    t->name, "");
+	}
+}
+
+/* What the prefix decides (prefix.h), gathered from the rules. */
+#define MAX_PREFIX_RULES 64
+struct prefix_plan {
+	struct sbx_prefix_rule rules64[MAX_PREFIX_RULES], rules32[MAX_PREFIX_RULES];
+	size_t n64, n32;
+	uint32_t mux_calls[32];
+	size_t n_mux;
+};
+
+static void prefix_rule(struct sbx_prefix_rule *rules, size_t *n, int nr, uint32_t act,
+			bool to_program, const char *where)
+{
+	if (nr < 0)
+		return;
+	for (size_t i = 0; i < *n; i++)
+		if (rules[i].nr == (uint32_t)nr) {
+			if (rules[i].action != act || rules[i].to_program != to_program)
+				die("%s: the rule conflicts with another rule for the same "
+				    "syscall%s",
+				    where, "");
+			return;
+		}
+	if (*n == MAX_PREFIX_RULES)
+		die("%s: too many rules for syscalls libseccomp does not know%s", where, "");
+	rules[(*n)++] = (struct sbx_prefix_rule){ (uint32_t)nr, act, to_program };
+}
+
+/* A rule on a syscall libseccomp knows: if it has conditions and i386
+ * reaches it through socketcall(2), the prefix answers that call ENOSYS
+ * (the arguments are in memory, out of the filter's sight); through ipc(2)
+ * it is refused outright. A number above the reviewed table on an ABI
+ * goes on to libseccomp's program instead of the "newer" action. */
+static void plan_known(struct prefix_plan *pp, const struct prof_rule *r)
+{
+	const struct sbx_mux_call *m = sbx_mux_call(r->syscall);
+	int a = seccomp_syscall_resolve_name_arch(SCMP_ARCH_X86_64, r->syscall);
+	int b = seccomp_syscall_resolve_name_arch(SCMP_ARCH_X86, r->syscall);
+
+	if (m && r->op != PROF_NONE) {
+		if (m->mux == SBX_I386_IPC)
+			die("%s: a condition on '%s' cannot be checked on i386, which reaches "
+			    "it through ipc(2) with its arguments in memory",
+			    r->where, r->syscall);
+		bool have = false;
+
+		for (size_t i = 0; i < pp->n_mux; i++)
+			have = have || pp->mux_calls[i] == m->call;
+		if (!have)
+			pp->mux_calls[pp->n_mux++] = m->call;
+	}
+	if (a > SBX_REVIEWED_LAST_X86_64)
+		prefix_rule(pp->rules64, &pp->n64, a, 0, true, r->where);
+	if (b > SBX_REVIEWED_LAST_I386)
+		prefix_rule(pp->rules32, &pp->n32, b, 0, true, r->where);
+}
+
+static scmp_filter_ctx compile(const struct prof *p, struct prefix_plan *pp)
 {
 	uint32_t dflt = action(p->dflt, p->dflt_err);
 	scmp_filter_ctx ctx = seccomp_init(dflt);
 
+	memset(pp, 0, sizeof(*pp));
 	if (ctx == NULL)
 		die("can't initialise libseccomp%s%s", "", "");
 	for (size_t i = 0; i < sizeof(compat_arches) / sizeof(compat_arches[0]); i++)
@@ -86,11 +172,24 @@ static scmp_filter_ctx compile(const struct prof *p)
 	for (size_t i = 0; i < p->n_rules; i++) {
 		const struct prof_rule *r = &p->rules[i];
 		uint32_t act = action(r->action, r->err);
+		const struct sbx_syscall *t;
 		struct scmp_arg_cmp cmp;
 		int nr, rc;
 
-		if (!known(r->syscall))
-			die("%s: unknown syscall '%s'", r->where, r->syscall);
+		if (!seccomp_knows(r->syscall)) {
+			/* libseccomp has no name for it: the prefix decides. */
+			if ((t = sbx_newer_syscall(r->syscall)) == NULL)
+				die("%s: unknown syscall '%s'", r->where, r->syscall);
+			if (r->op != PROF_NONE)
+				die("%s: conditions on '%s' need a libseccomp that knows it",
+				    r->where, r->syscall);
+			if (act != dflt || t->x86_64 > SBX_REVIEWED_LAST_X86_64)
+				prefix_rule(pp->rules64, &pp->n64, t->x86_64, act, false, r->where);
+			if (act != dflt || t->i386 > SBX_REVIEWED_LAST_I386)
+				prefix_rule(pp->rules32, &pp->n32, t->i386, act, false, r->where);
+			continue;
+		}
+		plan_known(pp, r);
 		if (act == dflt && r->op == PROF_NONE)
 			continue; /* what the default does anyway */
 		nr = seccomp_syscall_resolve_name(r->syscall);
@@ -125,19 +224,118 @@ static scmp_filter_ctx compile(const struct prof *p)
 	return ctx;
 }
 
-/* The BPF bytes of ctx, in a malloc'd buffer. */
-static unsigned char *export(scmp_filter_ctx ctx, size_t *len)
+/* The prefix for p (see prefix.h) into out; 0 instructions when it would
+ * decide nothing (the program then starts the filter itself). */
+static size_t build_prefix(const struct prof *p, const struct prefix_plan *pp,
+			   struct sock_filter *out)
 {
+	bool newer = p->newer_set;
+	uint32_t newer_act = action(p->newer, p->newer_err);
+	struct sbx_prefix_abi abis[2] = {
+		{ .arch = AUDIT_ARCH_X86_64,
+		  .pass_from = 0x40000000, /* x32: the program kills */
+		  .rules = pp->rules64,
+		  .n_rules = pp->n64,
+		  .newer = newer,
+		  .last_nr = SBX_REVIEWED_LAST_X86_64,
+		  .newer_action = newer_act },
+		{ .arch = AUDIT_ARCH_I386,
+		  .rules = pp->rules32,
+		  .n_rules = pp->n32,
+		  .newer = newer,
+		  .last_nr = SBX_REVIEWED_LAST_I386,
+		  .newer_action = newer_act,
+		  .mux_nr = SBX_I386_SOCKETCALL,
+		  .mux_calls = pp->mux_calls,
+		  .n_mux_calls = pp->n_mux,
+		  .mux_action = SCMP_ACT_ERRNO(ENOSYS) },
+	};
+	size_t n;
+
+	if (!newer && pp->n64 == 0 && pp->n32 == 0 && pp->n_mux == 0)
+		return 0;
+	n = prefix_build(abis, 2, out);
+	if (n == 0)
+		die("the prefix of the filter is too long%s%s", "", "");
+	return n;
+}
+
+/* The BPF bytes of the prefix and ctx's program, in a malloc'd buffer. */
+static unsigned char *export(const struct prof *p, scmp_filter_ctx ctx,
+			     const struct prefix_plan *pp, size_t *len)
+{
+	struct sock_filter prefix[SBX_PREFIX_MAX];
+	size_t np = build_prefix(p, pp, prefix), pbytes = np * sizeof(prefix[0]);
 	int fd = memfd_create("bpf", MFD_CLOEXEC);
 	unsigned char *buf;
 	off_t n;
 
 	if (fd < 0 || seccomp_export_bpf(ctx, fd) < 0 || (n = lseek(fd, 0, SEEK_END)) <= 0 ||
-	    (buf = malloc((size_t)n)) == NULL || pread(fd, buf, (size_t)n, 0) != n)
+	    (buf = malloc(pbytes + (size_t)n)) == NULL ||
+	    pread(fd, buf + pbytes, (size_t)n, 0) != n)
 		die("can't export the BPF program%s%s", "", "");
 	close(fd);
-	*len = (size_t)n;
+	memcpy(buf, prefix, pbytes);
+	*len = pbytes + (size_t)n;
+	if (*len / sizeof(struct sock_filter) > BPF_MAXINSNS)
+		die("the program is longer than the kernel takes (%s instructions)%s", "4096", "");
 	return buf;
+}
+
+/* Every syscall libseccomp names on x86-64 and i386, and sbx's newer ones,
+ * must be in one group of groups.list (the build runs this). */
+static void check_groups(const char *groups)
+{
+	static const uint32_t arches[] = { SCMP_ARCH_X86_64, SCMP_ARCH_X86 };
+	const char **known = NULL;
+	size_t n = 0, cap = 0;
+	char *text, err[16384];
+	FILE *f = fopen(groups, "re");
+	long sz;
+
+	if (f == NULL || fseek(f, 0, SEEK_END) < 0 || (sz = ftell(f)) < 0 ||
+	    fseek(f, 0, SEEK_SET) < 0 || (text = calloc(1, (size_t)sz + 1)) == NULL ||
+	    fread(text, 1, (size_t)sz, f) != (size_t)sz)
+		die("can't read %s: %s", groups, strerror(errno));
+	fclose(f);
+	for (size_t a = 0; a < sizeof(arches) / sizeof(arches[0]); a++) {
+		for (int nr = 0; nr < 1024; nr++) {
+			char *name = seccomp_syscall_resolve_num_arch(arches[a], nr);
+			bool dup = false;
+
+			if (name == NULL)
+				continue;
+			for (size_t i = 0; i < n && !dup; i++)
+				dup = strcmp(known[i], name) == 0;
+			if (dup) {
+				free(name);
+				continue;
+			}
+			if (n == cap &&
+			    (known = realloc(known, (cap = cap * 2 + 64) * sizeof(*known))) == NULL)
+				die("out of memory%s%s", "", "");
+			known[n++] = name;
+		}
+	}
+	for (size_t i = 0; i < sbx_n_newer_syscalls; i++) {
+		bool dup = false;
+
+		for (size_t j = 0; j < n && !dup; j++)
+			dup = strcmp(known[j], sbx_newer_syscalls[i].name) == 0;
+		if (dup)
+			continue;
+		if (n == cap &&
+		    (known = realloc(known, (cap = cap * 2 + 64) * sizeof(*known))) == NULL)
+			die("out of memory%s%s", "", "");
+		if ((known[n++] = strdup(sbx_newer_syscalls[i].name)) == NULL)
+			die("out of memory%s%s", "", "");
+	}
+	if (prof_check_groups(groups, text, known, n, err, sizeof(err)) < 0)
+		die("%s%s", err, "");
+	for (size_t i = 0; i < n; i++)
+		free((char *)known[i]);
+	free(known);
+	free(text);
 }
 
 static void parse(const char *path, const char *groups, struct prof *p)
@@ -177,6 +375,10 @@ static void dump(const struct prof *p)
 	static const char *ops[] = { "", "==", "=32", "&" };
 
 	printf("# %s\ndefault %s\n", p->description, action_name(p->dflt, p->dflt_err));
+	if (p->newer_set)
+		printf("newer %s   (numbers above %d on x86-64, %d on i386: Linux %s)\n",
+		       action_name(p->newer, p->newer_err), SBX_REVIEWED_LAST_X86_64,
+		       SBX_REVIEWED_LAST_I386, SBX_REVIEWED_KERNEL);
 	for (size_t i = 0; i < p->n_rules; i++) {
 		const struct prof_rule *r = &p->rules[i];
 
@@ -201,11 +403,14 @@ static void c_source(const char *out, char **specs, int n, const char *groups)
 
 	if (f == NULL)
 		die("can't write %s%s", out, "");
+	if (groups != NULL)
+		check_groups(groups);
 	fprintf(f, "/* Generated by sbx-compile-profile --c-source: do not edit. */\n"
 		   "#include \"seccomp-profiles/profiles.h\"\n\n");
 	for (int i = 0; i < n; i++) {
 		char *eq = strchr(specs[i], '=');
 		struct prof p;
+		struct prefix_plan pp;
 		scmp_filter_ctx ctx;
 		unsigned char *bpf;
 		size_t len;
@@ -214,8 +419,8 @@ static void c_source(const char *out, char **specs, int n, const char *groups)
 			die("--c-source takes NAME=PROFILE, not '%s'%s", specs[i], "");
 		*eq = '\0';
 		parse(eq + 1, groups, &p);
-		ctx = compile(&p);
-		bpf = export(ctx, &len);
+		ctx = compile(&p, &pp);
+		bpf = export(&p, ctx, &pp, &len);
 		fprintf(f, "static const unsigned char blob_%d[] __attribute__((aligned(8))) = {", i);
 		for (size_t j = 0; j < len; j++)
 			fprintf(f, "%s0x%02x,", j % 12 ? " " : "\n\t", bpf[j]);
@@ -237,16 +442,18 @@ static void c_source(const char *out, char **specs, int n, const char *groups)
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: %s [--groups FILE] [-o OUT] PROFILE\n"
-		   "       %s [--groups FILE] --dump PROFILE\n"
-		   "       %s [--groups FILE] --c-source -o OUT NAME=PROFILE...\n",
-		prog, prog, prog);
+	fprintf(f,
+		"usage: %s [--groups FILE] [-o OUT] PROFILE\n"
+		"       %s [--groups FILE] --dump PROFILE\n"
+		"       %s [--groups FILE] --c-source -o OUT NAME=PROFILE...\n"
+		"       %s --groups FILE --check-groups\n",
+		prog, prog, prog, prog);
 }
 
 int main(int argc, char **argv)
 {
 	const char *out = NULL, *groups = NULL;
-	int dump_mode = 0, c_mode = 0, i;
+	int dump_mode = 0, c_mode = 0, check_mode = 0, i;
 
 	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
 		if (strcmp(argv[i], "--help") == 0) {
@@ -256,6 +463,8 @@ int main(int argc, char **argv)
 			dump_mode = 1;
 		} else if (strcmp(argv[i], "--c-source") == 0) {
 			c_mode = 1;
+		} else if (strcmp(argv[i], "--check-groups") == 0) {
+			check_mode = 1;
 		} else if (strcmp(argv[i], "-o") == 0 && i + 1 < argc) {
 			out = argv[++i];
 		} else if (strcmp(argv[i], "--groups") == 0 && i + 1 < argc) {
@@ -263,6 +472,13 @@ int main(int argc, char **argv)
 		} else {
 			die("unknown option %s (try --help)%s", argv[i], "");
 		}
+	}
+	check_newer_table();
+	if (check_mode) {
+		if (groups == NULL || i != argc)
+			die("--check-groups needs --groups FILE and nothing else%s%s", "", "");
+		check_groups(groups);
+		return 0;
 	}
 	if (c_mode) {
 		if (out == NULL || i == argc)
@@ -276,6 +492,7 @@ int main(int argc, char **argv)
 	}
 	{
 		struct prof p;
+		struct prefix_plan pp;
 		scmp_filter_ctx ctx;
 		unsigned char *bpf;
 		size_t len;
@@ -286,8 +503,8 @@ int main(int argc, char **argv)
 			prof_free(&p);
 			return 0;
 		}
-		ctx = compile(&p);
-		bpf = export(ctx, &len);
+		ctx = compile(&p, &pp);
+		bpf = export(&p, ctx, &pp, &len);
 		write_out(out, bpf, len);
 		free(bpf);
 		seccomp_release(ctx);

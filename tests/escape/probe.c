@@ -20,13 +20,16 @@
 #include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/personality.h>
 #include <sys/ptrace.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <sys/syscall.h>
@@ -389,6 +392,115 @@ static void probe_compat_abis(void)
 		report("ESCAPED", "x32", "x32 mount reached the kernel (status %d)", st);
 }
 
+/* open_tree_attr (Linux 6.15, 467 on x86-64 and i386) is open_tree with
+ * mount attributes: OPEN_TREE_CLONE copies a mount tree, which a nested user
+ * namespace's CAP_SYS_ADMIN allows. A profile that bans open_tree must ban
+ * it too, though libseccomp 2.5.4 has no name for it. */
+static void probe_open_tree_attr(void)
+{
+	int st;
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		long fd;
+
+		if (unshare(CLONE_NEWUSER | CLONE_NEWNS) < 0)
+			_exit(0);
+		fd = syscall(467, AT_FDCWD, "/usr", 1 /* OPEN_TREE_CLONE */ | O_CLOEXEC, NULL, 0);
+		_exit(fd >= 0 ? 255 : errno > 0 && errno < 255 ? errno : 254);
+	}
+	waitpid(pid, &st, 0);
+	if (!WIFEXITED(st))
+		report("SKIPPED", "open_tree_attr", "the child died (status %d)", st);
+	else if (WEXITSTATUS(st) == 0)
+		report("CONTAINED", "open_tree_attr", "unshare(NEWUSER|NEWNS): refused");
+	else if (WEXITSTATUS(st) == EPERM || WEXITSTATUS(st) == ENOSYS)
+		report("CONTAINED", "open_tree_attr",
+		       "open_tree_attr(/usr, OPEN_TREE_CLONE) in a nested user namespace: %s",
+		       strerror(WEXITSTATUS(st)));
+	else if (WEXITSTATUS(st) == 255)
+		report("ESCAPED", "open_tree_attr",
+		       "open_tree_attr(/usr, OPEN_TREE_CLONE) in a nested user namespace cloned "
+		       "the mount tree");
+	else
+		report("ESCAPED", "open_tree_attr", "open_tree_attr reached the kernel (%s)",
+		       strerror(WEXITSTATUS(st)));
+}
+
+/* AF_VSOCK ignores network namespaces: --unshare-net does not cut the
+ * sandbox off from the hypervisor or other vsock listeners. Each entry point
+ * is tried twice: for real (a socket is an escape), then with a socket type
+ * the kernel refuses, which tells the filter from the kernel: the kernel
+ * checks the type (EINVAL) before it looks the family up, so EINVAL means
+ * the call reached the kernel's socket code, also on a kernel without vsock
+ * (the probe judges the filter, not the kernel's build). sbx's filter
+ * answers EAFNOSUPPORT on socket, ENOSYS on i386 socketcall(SYS_SOCKET). */
+#define PROBE_AF_VSOCK 40
+#define PROBE_BAD_TYPE 15
+
+static int vsock_verdict(const char *name, const char *entry, long real, long bad)
+{
+	if (real >= 0) {
+		close((int)real);
+		report("ESCAPED", name, "%s(AF_VSOCK, SOCK_STREAM): made a vsock socket", entry);
+		return 1;
+	}
+	if (bad == -EAFNOSUPPORT || bad == -ENOSYS) {
+		report("CONTAINED", name, "%s(AF_VSOCK): %s, and %s with a bad type: the filter",
+		       entry, strerror((int)-real), strerror((int)-bad));
+		return 0;
+	}
+	report("ESCAPED", name, "%s(AF_VSOCK, bad type) reached the kernel (%s); for real: %s",
+	       entry, strerror((int)-bad), strerror((int)-real));
+	return 1;
+}
+
+static long neg_errno(long r)
+{
+	return r < 0 ? -errno : r;
+}
+
+static void probe_vsock(void)
+{
+	long real = neg_errno(socket(PROBE_AF_VSOCK, SOCK_STREAM | SOCK_CLOEXEC, 0));
+	long bad = neg_errno(socket(PROBE_AF_VSOCK, PROBE_BAD_TYPE, 0));
+	int st;
+	pid_t pid;
+
+	vsock_verdict("vsock", "socket", real, bad);
+	/* The i386 entry points, by int 0x80 from this 64-bit process: socket
+	 * (359), and socketcall (102), whose arguments are in memory (below
+	 * 4 GiB for the compat kernel to read them) where no filter sees them. */
+	pid = fork();
+	if (pid == 0) {
+		unsigned int *args = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+					  MAP_PRIVATE | MAP_ANONYMOUS | MAP_32BIT, -1, 0);
+		int n = 0;
+
+		if (args == MAP_FAILED)
+			_exit(100);
+		n += vsock_verdict("vsock-i386", "i386 socket", int80(359, PROBE_AF_VSOCK, 1, 0),
+				   int80(359, PROBE_AF_VSOCK, PROBE_BAD_TYPE, 0));
+		args[0] = PROBE_AF_VSOCK;
+		args[1] = 1; /* SOCK_STREAM */
+		args[2] = 0;
+		real = int80(102, 1 /* SYS_SOCKET */, (long)(uintptr_t)args, 0);
+		args[1] = PROBE_BAD_TYPE;
+		bad = int80(102, 1, (long)(uintptr_t)args, 0);
+		n += vsock_verdict("vsock-socketcall", "i386 socketcall(SYS_SOCKET)", real, bad);
+		_exit(n);
+	}
+	waitpid(pid, &st, 0);
+	if (WIFSIGNALED(st) && WTERMSIG(st) == SIGSEGV)
+		report("SKIPPED", "vsock-i386", "int 0x80: no IA-32 emulation in this kernel");
+	else if (WIFEXITED(st) && WEXITSTATUS(st) == 100)
+		report("SKIPPED", "vsock-i386", "no memory below 4 GiB for socketcall's arguments");
+	else if (WIFEXITED(st))
+		escapes += WEXITSTATUS(st);
+	else
+		report("ESCAPED", "vsock-i386", "the probe died (status %d)", st);
+}
+
 static void probe_nested_userns(void)
 {
 	int st;
@@ -516,6 +628,14 @@ int main(int argc, char **argv)
 		return vfork_hold();
 	if (argc > 1 && strcmp(argv[1], "--forge-status") == 0)
 		return forge_status();
+	if (argc > 2 && strcmp(argv[1], "--int80") == 0) {
+		/* For the integration tests: an i386 syscall by number with
+		 * bad pointers, printing its errno (0: it succeeded). */
+		long r = int80(strtol(argv[2], NULL, 0), -1, 1, 1);
+
+		printf("%ld\n", r < 0 && r > -4096 ? -r : 0);
+		return 0;
+	}
 	if (argc > 1 && strcmp(argv[1], "--host-fd-only") == 0) {
 		probe_host_fd();
 		return escapes;
@@ -532,6 +652,8 @@ int main(int argc, char **argv)
 	probe_personality();
 	probe_compat_abis();
 	probe_nested_userns();
+	probe_open_tree_attr();
+	probe_vsock();
 	probe_proc_sys();
 	probe_kernel_leaks();
 	probe_status();
