@@ -262,8 +262,11 @@ static int parse_line(struct ctx *c, const char *file, int line, char *s, const 
 			op = PROF_EQ32;
 		else if (strcmp(w[cond + 2], "&") == 0)
 			op = PROF_BITS;
+		else if (strcmp(w[cond + 2], ">=") == 0)
+			op = PROF_GE;
 		else
-			return fail(c, file, line, "bad operator '%s' (==, =32, &)", w[cond + 2]);
+			return fail(c, file, line, "bad operator '%s' (==, =32, &, >=)",
+				    w[cond + 2]);
 		if (parse_number(w[cond + 3], &value) < 0)
 			return fail(c, file, line, "bad value '%s'", w[cond + 3]);
 		if (op == PROF_BITS && value == 0)

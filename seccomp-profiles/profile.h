@@ -11,7 +11,8 @@
  * ACTION is allow, "errno NAME", kill or log; NAME is a syscall or @group
  * (groups live in groups.list beside the profiles). OP is == (whole 64-bit
  * value), =32 (low 32 bits equal: what the kernel sees of an int argument,
- * e.g. ioctl requests) or & (all of these bits set).
+ * e.g. ioctl requests), & (all of these bits set) or >= (the whole 64-bit
+ * value, unsigned, at least VALUE: a set upper half matches too).
  *
  * "newer ACTION" is what every syscall number above the table sbx's groups
  * were reviewed against gets (syscalls.h), on each ABI, unless a rule names
@@ -25,7 +26,13 @@
 #include <stdint.h>
 
 enum prof_action { PROF_ALLOW, PROF_ERRNO, PROF_KILL, PROF_LOG };
-enum prof_op { PROF_NONE, PROF_EQ, PROF_EQ32, PROF_BITS };
+enum prof_op {
+	PROF_NONE,
+	PROF_EQ,
+	PROF_EQ32,
+	PROF_BITS,
+	PROF_GE
+};
 
 struct prof_rule {
 	char syscall[64];

@@ -208,6 +208,10 @@ static scmp_filter_ctx compile(const struct prof *p, struct prefix_plan *pp)
 				       r->value & 0xffffffffULL);
 			rc = seccomp_rule_add_array(ctx, act, nr, 1, &cmp);
 			break;
+		case PROF_GE:
+			cmp = SCMP_CMP(r->arg, SCMP_CMP_GE, r->value);
+			rc = seccomp_rule_add_array(ctx, act, nr, 1, &cmp);
+			break;
 		case PROF_BITS:
 		default:
 			cmp = SCMP_CMP(r->arg, SCMP_CMP_MASKED_EQ, r->value, r->value);
@@ -372,7 +376,7 @@ static const char *action_name(enum prof_action a, int err)
 
 static void dump(const struct prof *p)
 {
-	static const char *ops[] = { "", "==", "=32", "&" };
+	static const char *ops[] = { "", "==", "=32", "&", ">=" };
 
 	printf("# %s\ndefault %s\n", p->description, action_name(p->dflt, p->dflt_err));
 	if (p->newer_set)

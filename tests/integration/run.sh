@@ -1107,6 +1107,9 @@ t_seccomp_socket_families() {
 		sc --seccomp-profile $p -- 41 44 3 0; expect_out 97 "$p: socket(AF_XDP)"
 		sc --seccomp-profile $p -- 41 38 5 0; expect_out 97 "$p: socket(AF_ALG)"
 		sc --seccomp-profile $p -- 41 30 15 0; expect_out 97 "$p: socket(AF_TIPC)"
+		sc --seccomp-profile $p -- 41 46 15 0; expect_out 97 "$p: a family newer than 6.18 (46)"
+		sc --seccomp-profile $p -- 41 0x7fffffff 15 0; expect_out 97 "$p: family 0x7fffffff"
+		sc --seccomp-profile $p -- 41 0x100000002 15 0; expect_out 97 "$p: AF_INET with upper bits set"
 		local fam
 		for fam in 1 2 10 16 29 31; do
 			sc --seccomp-profile $p -- 41 $fam 15 0; expect_out 22 "$p: family $fam reaches the kernel"

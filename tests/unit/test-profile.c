@@ -63,7 +63,7 @@ Test(profile, errors_name_file_and_line)
 		     "t.profile:1: unknown action 'deny' (allow, errno NAME, kill, log)");
 	expect_error("allow @nope\n", "t.profile:1: unknown group '@nope'");
 	expect_error("allow ioctl if arg9 == 1\n", "t.profile:1: bad argument 'arg9' (arg0 to arg5)");
-	expect_error("allow ioctl if arg1 < 1\n", "t.profile:1: bad operator '<' (==, =32, &)");
+	expect_error("allow ioctl if arg1 < 1\n", "t.profile:1: bad operator '<' (==, =32, &, >=)");
 	expect_error("allow ioctl if arg1 == x\n", "t.profile:1: bad value 'x'");
 	expect_error("allow ioctl if arg1 ==\n", "t.profile:1: a condition is: if argN OP VALUE");
 	expect_error("allow ioctl if arg1 & 0\n", "t.profile:1: '& 0' can never match");
@@ -131,6 +131,10 @@ Test(profile, newer_action)
 	prof_free(&prof);
 	cr_assert_eq(parse("default allow\n"), 0, "%s", err);
 	cr_assert(!prof.newer_set, "no newer line, no newer action");
+	prof_free(&prof);
+	cr_assert_eq(parse("errno EAFNOSUPPORT socket if arg0 >= 46\n"), 0, "%s", err);
+	cr_assert_eq(prof.rules[0].op, PROF_GE);
+	cr_assert_eq(prof.rules[0].value, 46);
 	prof_free(&prof);
 	expect_error("newer\n", "t.profile:1: newer needs an action");
 	expect_error("newer kill now\n", "t.profile:1: unexpected 'now' after the newer action");
