@@ -136,14 +136,13 @@ static void plan_known(struct prefix_plan *pp, const struct prof_rule *r)
 	const struct sbx_mux_call *m = sbx_mux_call(r->syscall);
 	int a = seccomp_syscall_resolve_name_arch(SCMP_ARCH_X86_64, r->syscall);
 	int b = seccomp_syscall_resolve_name_arch(SCMP_ARCH_X86, r->syscall);
+	bool have = false;
 
 	if (m && r->op != PROF_NONE) {
 		if (m->mux == SBX_I386_IPC)
 			die("%s: a condition on '%s' cannot be checked on i386, which reaches "
 			    "it through ipc(2) with its arguments in memory",
 			    r->where, r->syscall);
-		bool have = false;
-
 		for (size_t i = 0; i < pp->n_mux; i++)
 			have = have || pp->mux_calls[i] == m->call;
 		if (!have)

@@ -1272,6 +1272,16 @@ t_compile_profile_errors() {
 	RC=$?
 	expect_rc 1
 	expect_err_has "c.profile:1: unknown errno 'EWHAT'"
+	printf 'errno EPERM semctl if arg0 == 1\n' >d.profile
+	ERR=$("$compiler" -o d.bpf d.profile 2>&1)
+	RC=$?
+	expect_rc 1
+	expect_err_has "d.profile:1: a condition on 'semctl' cannot be checked on i386, which reaches it through ipc(2)"
+	printf 'errno EPERM mseal if arg0 == 1\n' >e.profile
+	ERR=$("$compiler" -o e.bpf e.profile 2>&1)
+	RC=$?
+	expect_rc 1
+	expect_err_has "e.profile:1: conditions on 'mseal' need a libseccomp that knows it"
 	# The build's check: a syscall libseccomp names that no group classifies.
 	printf '@io read\n@mount mount\n' >g.list
 	ERR=$("$compiler" --groups g.list --check-groups 2>&1)
