@@ -628,6 +628,10 @@ int main(int argc, char **argv)
 		return vfork_hold();
 	if (argc > 1 && strcmp(argv[1], "--forge-status") == 0)
 		return forge_status();
+	if (argc > 1 && strcmp(argv[1], "--vsock-only") == 0) {
+		probe_vsock();
+		return escapes;
+	}
 	if (argc > 2 && strcmp(argv[1], "--int80") == 0) {
 		/* For the integration tests: an i386 syscall by number with
 		 * bad pointers, printing its errno (0: it succeeded). */

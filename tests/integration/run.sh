@@ -1188,6 +1188,18 @@ t_seccomp_strict_profile() {
 	expect_out_has ok
 }
 
+# strict allows socket for AF_UNIX only; libseccomp turned that rule into
+# "allow every i386 socketcall(SYS_SOCKET)", any family (the probe made a
+# vsock socket so). The compiler answers that call ENOSYS now.
+t_seccomp_strict_socketcall() {
+	sbx_only "sbx profile"
+	[ -n "${PROBE:-}" ] || skip "PROBE (tests/escape/probe, for int 0x80) is not set"
+	cp "$PROBE" probe && chmod 755 probe
+	runb --seccomp-profile strict --ro-bind "$W/probe" /probe /probe --vsock-only
+	expect_ok "no vsock socket under strict"
+	grep -q '^CONTAINED vsock-socketcall:' <<<"$OUT" || fail "socketcall probe: $OUT"
+}
+
 t_seccomp_none_and_stacking() {
 	sbx_only "sbx profiles"
 	runb --seccomp-profile none grep '^Seccomp:' /proc/self/status
