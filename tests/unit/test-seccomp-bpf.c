@@ -223,55 +223,69 @@ static bool jump_taken(uint16_t op, uint32_t a, uint32_t v)
 	}
 }
 
+/* The machine: accumulator, index register, the 16 memory words and which
+ * of them have been stored. */
+struct sim_regs {
+	uint32_t a, x, mem[SIM_MEMWORDS];
+	uint16_t stored;
+};
+
+/* A load (LD, LDX) or store (ST, STX) instruction, bounds-checked. */
+static int load_store(const struct sock_filter *f, size_t pc, const struct seccomp_data *d,
+		      struct sim_regs *r, char *why, size_t size)
+{
+	uint32_t val;
+
+	if (BPF_CLASS(f->code) == BPF_ST || BPF_CLASS(f->code) == BPF_STX) {
+		if (f->k >= SIM_MEMWORDS)
+			return why_fail(why, size, "bad memory write", pc);
+		r->mem[f->k] = BPF_CLASS(f->code) == BPF_ST ? r->a : r->x;
+		r->stored |= (uint16_t)(1u << f->k);
+		return 0;
+	}
+	if (BPF_MODE(f->code) == BPF_ABS) {
+		if (f->k >= sizeof(*d) || f->k % 4 != 0)
+			return why_fail(why, size, "load outside seccomp_data", pc);
+		memcpy(&val, (const unsigned char *)d + f->k, sizeof(val));
+	} else if (BPF_MODE(f->code) == BPF_MEM) {
+		if (f->k >= SIM_MEMWORDS || !(r->stored & (1u << f->k)))
+			return why_fail(why, size, "bad memory read", pc);
+		val = r->mem[f->k];
+	} else if (BPF_MODE(f->code) == BPF_LEN) {
+		val = sizeof(*d);
+	} else {
+		val = f->k; /* BPF_IMM */
+	}
+	if (BPF_CLASS(f->code) == BPF_LD)
+		r->a = val;
+	else
+		r->x = val;
+	return 0;
+}
+
 /* Run p on d: 0 and the 32-bit return value in *ret, or -1 and why when
  * the program does something the kernel would not allow. Every access is
  * checked here again, whether or not sim_check ran. */
 static int sim_run(const struct sim_prog *p, const struct seccomp_data *d, uint32_t *ret, char *why,
 		   size_t size)
 {
-	uint32_t a = 0, x = 0, mem[SIM_MEMWORDS] = { 0 };
-	uint16_t stored = 0;
+	struct sim_regs r = { 0 };
 	size_t pc = 0;
 
 	while (pc < p->n) {
 		const struct sock_filter *f = &p->insns[pc];
-		uint32_t v = BPF_SRC(f->code) == BPF_X ? x : f->k;
-		size_t left = p->n - pc - 1;
+		uint32_t v = BPF_SRC(f->code) == BPF_X ? r.x : f->k;
+		size_t left = p->n - pc - 1, off = 0;
 
 		if (!code_allowed(f->code))
 			return why_fail(why, size, "opcode the seccomp checker refuses", pc);
 		switch (BPF_CLASS(f->code)) {
 		case BPF_LD:
-		case BPF_LDX: {
-			uint32_t val;
-
-			if (BPF_MODE(f->code) == BPF_ABS) {
-				if (f->k >= sizeof(*d) || f->k % 4 != 0)
-					return why_fail(why, size, "load outside seccomp_data", pc);
-				memcpy(&val, (const unsigned char *)d + f->k, sizeof(val));
-			} else if (BPF_MODE(f->code) == BPF_MEM) {
-				if (f->k >= SIM_MEMWORDS || !(stored & (1u << f->k)))
-					return why_fail(why, size, "bad memory read", pc);
-				val = mem[f->k];
-			} else if (BPF_MODE(f->code) == BPF_LEN) {
-				val = sizeof(*d);
-			} else {
-				val = f->k; /* BPF_IMM */
-			}
-			if (BPF_CLASS(f->code) == BPF_LD)
-				a = val;
-			else
-				x = val;
-			pc++;
-			break;
-		}
+		case BPF_LDX:
 		case BPF_ST:
 		case BPF_STX:
-			if (f->k >= SIM_MEMWORDS)
-				return why_fail(why, size, "bad memory write", pc);
-			mem[f->k] = BPF_CLASS(f->code) == BPF_ST ? a : x;
-			stored |= (uint16_t)(1u << f->k);
-			pc++;
+			if (load_store(f, pc, d, &r, why, size) < 0)
+				return -1;
 			break;
 		case BPF_ALU:
 			if (BPF_OP(f->code) == BPF_DIV && v == 0) {
@@ -282,35 +296,29 @@ static int sim_run(const struct sim_prog *p, const struct seccomp_data *d, uint3
 			}
 			if ((BPF_OP(f->code) == BPF_LSH || BPF_OP(f->code) == BPF_RSH) && v >= 32)
 				return why_fail(why, size, "shift by 32 or more", pc);
-			a = alu(BPF_OP(f->code), a, v);
-			pc++;
+			r.a = alu(BPF_OP(f->code), r.a, v);
 			break;
 		case BPF_JMP:
-			if (BPF_OP(f->code) == BPF_JA) {
-				if (f->k >= left)
-					return why_fail(why, size, "jump past the end", pc);
-				pc += 1 + f->k;
-			} else {
-				uint8_t off = jump_taken(BPF_OP(f->code), a, v) ? f->jt : f->jf;
-
-				if (off >= left)
-					return why_fail(why, size, "jump past the end", pc);
-				pc += 1u + off;
-			}
+			if (BPF_OP(f->code) == BPF_JA)
+				off = f->k;
+			else
+				off = jump_taken(BPF_OP(f->code), r.a, v) ? f->jt : f->jf;
+			if (off >= left)
+				return why_fail(why, size, "jump past the end", pc);
 			break;
 		case BPF_RET:
-			*ret = BPF_RVAL(f->code) == BPF_A ? a : f->k;
+			*ret = BPF_RVAL(f->code) == BPF_A ? r.a : f->k;
 			return 0;
 		case BPF_MISC:
 			if (BPF_MISCOP(f->code) == BPF_TAX)
-				x = a;
+				r.x = r.a;
 			else
-				a = x;
-			pc++;
+				r.a = r.x;
 			break;
 		default:
 			return why_fail(why, size, "unknown class", pc);
 		}
+		pc += 1 + off;
 	}
 	return why_fail(why, size, "ran off the end", pc);
 }
@@ -962,7 +970,9 @@ static bool absent(const struct sim_arch_table *t, const char *name)
  * one the tables list must be in groups.list. */
 Test(table, groups_are_those_of_groups_list)
 {
-	enum { N_TABLES = sizeof(tables) / sizeof(tables[0]) };
+	enum {
+		N_TABLES = sizeof(tables) / sizeof(tables[0])
+	};
 	FILE *f = fopen(SBX_GROUPS_LIST, "re");
 	char line[4096];
 	size_t n_groups = 0;
@@ -990,8 +1000,9 @@ Test(table, groups_are_those_of_groups_list)
 			}
 		}
 		for (size_t t = 0; t < N_TABLES; t++)
-			cr_expect_eq(listed[t], g[t]->n, "%s: %s lists %zu syscalls groups.list lacks",
-				     tables[t]->name, group, g[t]->n - listed[t]);
+			cr_expect_eq(listed[t], g[t]->n,
+				     "%s: %s lists %zu syscalls groups.list lacks", tables[t]->name,
+				     group, g[t]->n - listed[t]);
 	}
 	fclose(f);
 	for (size_t t = 0; t < N_TABLES; t++)
