@@ -15,7 +15,7 @@ if ! command -v valgrind >/dev/null; then
 fi
 
 passed=0 failed=0
-for t in test-cli test-profile test-util test-bind-mount; do
+for t in test-cli test-profile test-util test-bind-mount test-seccomp-bpf; do
 	log=$SBX_BUILDDIR/tests/valgrind-$t.log
 	valgrind -q --trace-children=yes --leak-check=full --show-leak-kinds=definite \
 		--errors-for-leak-kinds=definite "$SBX_BUILDDIR/tests/unit/$t" --jobs 1 >"$log" 2>&1

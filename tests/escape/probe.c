@@ -355,6 +355,37 @@ static long int80(long nr, long a, long b, long c)
 	return ret;
 }
 
+/* --int80 NR [ARG...]: one i386 syscall (up to three integer arguments),
+ * printing its errno, 0 if it succeeded: the integration tests check rows
+ * of test-seccomp-bpf's table in the kernel with it.
+ * --socketcall32 FAMILY: i386 socketcall(SYS_SOCKET, {FAMILY, SOCK_STREAM,
+ * 0}), its arguments in memory below 4 GiB where the i386 ABI reads them. */
+static int int80_main(int argc, char **argv)
+{
+	long a[4] = { 0 };
+	long r;
+
+	if (argc < 3 || argc > 6)
+		return 2;
+	for (int i = 2; i < argc; i++)
+		a[i - 2] = strtol(argv[i], NULL, 0);
+	if (strcmp(argv[1], "--socketcall32") == 0) {
+		unsigned int *args = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+					  MAP_PRIVATE | MAP_ANONYMOUS | MAP_32BIT, -1, 0);
+
+		if (args == MAP_FAILED)
+			return 2;
+		args[0] = (unsigned int)a[0];
+		args[1] = SOCK_STREAM;
+		args[2] = 0;
+		r = int80(102, 1 /* SYS_SOCKET */, (long)(uintptr_t)args, 0);
+	} else {
+		r = int80(a[0], a[1], a[2], a[3]);
+	}
+	printf("%ld\n", r < 0 && r > -4096 ? -r : 0);
+	return 0;
+}
+
 static void probe_compat_abis(void)
 {
 	int st;
@@ -632,14 +663,8 @@ int main(int argc, char **argv)
 		probe_vsock();
 		return escapes;
 	}
-	if (argc > 2 && strcmp(argv[1], "--int80") == 0) {
-		/* For the integration tests: an i386 syscall by number with
-		 * bad pointers, printing its errno (0: it succeeded). */
-		long r = int80(strtol(argv[2], NULL, 0), -1, 1, 1);
-
-		printf("%ld\n", r < 0 && r > -4096 ? -r : 0);
-		return 0;
-	}
+	if (argc > 1 && (strcmp(argv[1], "--int80") == 0 || strcmp(argv[1], "--socketcall32") == 0))
+		return int80_main(argc, argv);
 	if (argc > 1 && strcmp(argv[1], "--host-fd-only") == 0) {
 		probe_host_fd();
 		return escapes;

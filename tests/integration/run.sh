@@ -1200,6 +1200,154 @@ t_seccomp_strict_socketcall() {
 	grep -q '^CONTAINED vsock-socketcall:' <<<"$OUT" || fail "socketcall probe: $OUT"
 }
 
+# Rows of test-seccomp-bpf's table (tests/unit/seccomp-table-*.c) in the
+# real kernel, one test per built-in profile, so the simulator stays honest.
+# A row is "NR,ARG,...=E": E is the errno the table's action gives (EPERM 1,
+# ENOSYS 38), or, for ALLOW, what the kernel answers the bad arguments
+# (EBADF 9 for fd -1, EFAULT 14, ENOTTY 25, 0 for success).
+ROWS_PY='import ctypes,sys
+l=ctypes.CDLL(None,use_errno=True)
+for row in sys.argv[1:]:
+	a=[ctypes.c_long(int(x,0)) for x in row.split(",")]
+	ctypes.set_errno(0)
+	r=l.syscall(*a)
+	print(ctypes.get_errno() if r<0 else 0, flush=True)'
+rows_check() { # rows_check WHAT ROW...: compare OUT's lines with the rows' errnos
+	local what=$1 i=0 got r
+	shift
+	mapfile -t got <<<"$OUT"
+	for r in "$@"; do
+		[ "${got[$i]:-none}" = "${r##*=}" ] ||
+			fail "$what: syscall(${r%=*}) gave errno ${got[$i]:-none}, the table says ${r##*=}"
+		i=$((i + 1))
+	done
+}
+kernel_rows() { # kernel_rows SBX-OPTS... -- ROW...: x86-64 rows, one python
+	local opts=() r args=()
+	while [ "$1" != -- ]; do opts+=("$1"); shift; done
+	shift
+	for r in "$@"; do args+=("${r%=*}"); done
+	runb "${opts[@]}" "$PY" -c "$ROWS_PY" "${args[@]}"
+	expect_ok "${opts[*]:-no option}: the rows' python"
+	rows_check "${opts[*]:-no option}" "$@"
+}
+kernel_rows32() { # kernel_rows32 SBX-OPTS... -- ROW...: i386 rows (int 0x80)
+	local opts=() r call script=
+	while [ "$1" != -- ]; do opts+=("$1"); shift; done
+	shift
+	for r in "$@"; do
+		call=${r%=*}
+		case $call in
+		socketcall32,*) script+="/probe --socketcall32 ${call#socketcall32,}; " ;;
+		*) script+="/probe --int80 ${call//,/ }; " ;;
+		esac
+	done
+	runb "${opts[@]}" --ro-bind "$PROBE" /probe sh -c "$script"
+	expect_ok "${opts[*]}: the i386 rows"
+	rows_check "${opts[*]} (i386)" "$@"
+}
+# x32 and the x32 bit: the filter kills the process (SIGSYS, 128 + 31).
+x32_killed() { # x32_killed SBX-OPTS...
+	runb "$@" "$PY" -c "$ROWS_PY" 0x40000027
+	expect_rc 159 "$*: x32 getpid is not killed"
+}
+
+t_seccomp_table_default() {
+	sbx_only "sbx profile"
+	local r=(
+		165,1,1,1=1 250,0,-3=1 321,0,1,16=1 298,1,0,-1,-1,0=1 # mount keyctl bpf perf_event_open
+		435,1,88=38                                            # clone3
+		16,-1,0x5412=1 16,-1,0x541c=1                          # ioctl TIOCSTI, TIOCLINUX
+		16,-1,0xffffffff00005412=1 16,-1,0x100005412=1         # ... with high bits
+		16,-1,0x5413=9 16,-1,0x541200000000=9                  # TIOCGWINSZ; TIOCSTI << 32
+		0,-1,0,0=9 39=0                                        # read(-1), getpid
+		135,0x400000=1 135,0xffffffff00400000=1 135,0x20000=1  # personality flags
+		135,0xffffffff=1                                       # the query: every bit
+		135,0=0 135,0x40000=0 135,0xffffffff00000000=0 135,8=0 # PER_LINUX, -R, PER_LINUX32
+		41,40,1,0=97 53,40,1,0,0=97 41,0x100000001,1,0=97      # socket, socketpair: AF_VSOCK; high bits
+		41,1,1,0=0 53,1,1,0,0=14                               # AF_UNIX
+	)
+	kernel_rows -- "${r[@]}"
+	kernel_rows --seccomp-profile default -- "${r[@]}"
+	x32_killed --seccomp-profile default
+}
+
+t_seccomp_table_nested() {
+	sbx_only "sbx profile"
+	local r=(
+		165,1,1,1=14 166,1,0=14  # mount, umount2 reach the kernel: EFAULT
+		250,0,-3=1 321,0,1,16=1  # keyctl, bpf
+		435,1,88=38              # clone3
+		16,-1,0x5412=1 16,-1,0xffffffff00005412=1 16,-1,0x5413=9
+		0,-1,0,0=9
+		135,0x400000=1 135,0xffffffff08000000=1 135,8=0
+	)
+	kernel_rows --seccomp-profile nested -- "${r[@]}"
+	x32_killed --seccomp-profile nested
+}
+
+t_seccomp_table_strict() {
+	sbx_only "sbx profile"
+	local r=(
+		165,1,1,1=1 321,0,1,16=1 425,1,1=1  # mount, bpf, io_uring_setup: EPERM
+		151,1=38 101,0,0,0,0=38             # mlockall, ptrace: not listed
+		298,1,0,-1,-1,0=38                  # perf_event_open: @debug, not EPERM
+		435,1,88=38                         # clone3
+		41,2,1,0=38 41,40,1,0=38            # socket AF_INET, AF_VSOCK
+		41,0xffffffff00000001,1,0=38        # "==": the high bits count
+		41,1,1,0=0                          # socket AF_UNIX
+		16,-1,0x5412=38 16,-1,0x541c=38     # ioctl TIOCSTI, TIOCLINUX
+		16,-1,0x5401=9 16,-1,0xffffffff00005401=9  # TCGETS, low 32 bits
+		0,-1,0,0=9 39=0                     # read(-1), getpid
+		135,0x400000=38 135,0x40008=38      # personality: four exact values
+		135,0xffffffff=0 135,0=0 135,8=0
+	)
+	kernel_rows --seccomp-profile strict -- "${r[@]}"
+	x32_killed --seccomp-profile strict
+}
+
+# none: sbx loads no filter at all; the compiled none.profile (the same
+# compiler, the same source as the built-in blob) allows all but x32.
+t_seccomp_table_none() {
+	sbx_only "sbx profile"
+	local compiler src
+	local r=(
+		165,1,1,1=14 298,1,0,-1,-1,0=14   # mount, perf_event_open reach the kernel: EFAULT
+		16,-1,0x5412=9 16,-1,0x541c=9     # TIOCSTI, TIOCLINUX: EBADF
+		0,-1,0,0=9 39=0
+		135,0x400000=0
+	)
+	runb --seccomp-profile none grep '^Seccomp_filters:' /proc/self/status
+	expect_out "$(printf 'Seccomp_filters:\t%s' "$HOST_FILTERS")" "none loads nothing"
+	kernel_rows --seccomp-profile none -- "${r[@]}"
+	compiler=$(dirname -- "$SBX")/sbx-compile-profile
+	src=${SBX_SRCDIR:-}/seccomp-profiles
+	[ -x "$compiler" ] && [ -f "$src/none.profile" ] ||
+		skip "the none rows passed without a filter; no sbx-compile-profile or SBX_SRCDIR for its blob"
+	"$compiler" --groups "$src/groups.list" -o none.bpf "$src/none.profile" || fail "compile none"
+	kernel_rows --seccomp 3 -- "${r[@]}" 3<none.bpf
+	runb --seccomp 3 "$PY" -c "$ROWS_PY" 0x40000027 3<none.bpf
+	expect_rc 159 "none's blob: x32 getpid is not killed"
+}
+
+# The i386 entry (int 0x80, through the probe) under every profile.
+t_seccomp_table_i386() {
+	sbx_only "sbx profiles"
+	[ -n "${PROBE:-}" ] || skip "PROBE (tests/escape/probe, which makes the int 0x80 calls) is not set"
+	"$PROBE" --int80 20 >/dev/null 2>&1 || skip "int 0x80 does not work here (no IA-32 emulation)"
+	# socket(359) refuses AF_VSOCK (97); socketcall(SYS_SOCKET), whose
+	# family the filter cannot see, answers ENOSYS whatever the family.
+	kernel_rows32 -- 21,1,1,1=1 22,1=1 54,-1,0x5412=1 54,-1,0x5413=9 136,0x400000=1 136,8=0 \
+		20=0 435,1,88=38 359,40,1,0=97 359,1,1,0=0 socketcall32,1=38 socketcall32,40=38
+	kernel_rows32 --seccomp-profile nested -- 21,1,1,1=14 54,-1,0x5412=1 136,0x0100000=1 \
+		3,-1,0,0=9
+	# strict: socket(359) AF_UNIX only; socketcall(SYS_SOCKET) answers
+	# ENOSYS (libseccomp would have let it open any family).
+	kernel_rows32 --seccomp-profile strict -- 21,1,1,1=1 359,1,1,0=0 359,2,1,0=38 \
+		socketcall32,2=38 54,-1,0x5412=38 54,-1,0x5401=9 136,8=0 136,0x400000=38 3,-1,0,0=9
+	kernel_rows32 --seccomp-profile none -- 21,1,1,1=14 54,-1,0x5412=9 136,0x400000=0
+}
+
 t_seccomp_none_and_stacking() {
 	sbx_only "sbx profiles"
 	runb --seccomp-profile none grep '^Seccomp:' /proc/self/status
