@@ -566,6 +566,57 @@ t_proc_sys_readonly() {
 	fi
 }
 
+# The caller's keys stay outside: the sandbox gets a session keyring of its
+# own (as runc gives a container), and --proc hides /proc/keys and
+# /proc/key-users (they list every key the reader may view, the caller's
+# included, whatever keyring the reader has) and the other files Docker
+# masks that this kernel has. Both kinds of procfs: a new one
+# (--unshare-pid) and the host's, bound.
+t_keyring() {
+	sbx_only "bwrap keeps the caller's session keyring and shows /proc/keys"
+	local masked="keys key-users kcore timer_list timer_stats sched_debug latency_stats" pid n
+	cat >keys.py <<'EOF'
+import ctypes, os, sys
+libc = ctypes.CDLL(None, use_errno=True)
+libc.syscall.restype = ctypes.c_long
+def keyctl(what, *args):
+    r = libc.syscall(*args)
+    if r < 0:
+        sys.exit("%s: %s" % (what, os.strerror(ctypes.get_errno())))
+    return r
+SESSION = ctypes.c_long(-3)  # KEY_SPEC_SESSION_KEYRING
+if sys.argv[1] == "inside":
+    print(keyctl("the session keyring's id", 250, 0, SESSION, 0))  # KEYCTL_GET_KEYRING_ID
+    for n in sys.argv[2:]:
+        p = "/proc/" + n
+        if os.path.lexists(p):
+            try:
+                print(n, len(open(p, "rb").read()))
+            except OSError as e:
+                print(n, "unreadable", e.strerror)
+    sys.exit(0)
+keyctl("join a session keyring", 250, 1, b"sbx-it-session")  # KEYCTL_JOIN_SESSION_KEYRING
+keyctl("add_key", 248, b"user", b"sbx-it-key", b"secret", 6, SESSION)
+print(keyctl("the session keyring's id", 250, 0, SESSION, 0), file=open(sys.argv[1], "w"))
+os.execv(sys.argv[2], sys.argv[2:])
+EOF
+	for pid in --unshare-pid --share-net; do
+		timeout 20 "$PY" keys.py outside "$SBX" "${BASE[@]}" $pid --seccomp-profile none \
+			--ro-bind "$W/keys.py" /keys.py "$PY" /keys.py inside $masked \
+			</dev/null >.out 2>.err
+		RC=$? OUT=$(cat .out) ERR=$(cat .err)
+		expect_ok "$pid"
+		[ -s outside ] || fail "no session keyring made outside"
+		[[ $(line 1) =~ ^[0-9]+$ ]] || fail "$pid: no session keyring id inside"
+		[ "$(line 1)" != "$(cat outside)" ] || fail "$pid: the sandbox has the caller's session keyring"
+		for n in $masked; do
+			[ -e "/proc/$n" ] || continue
+			grep -qE "^$n (0|unreadable .*)\$" <<<"$OUT" ||
+				fail "$pid: /proc/$n inside: $(grep "^$n " <<<"$OUT" || echo missing)"
+		done
+	done
+}
+
 t_dev() {
 	runb sh -c '
 		for f in null zero full random urandom tty; do stat -c "%n %F %t:%T" /dev/$f; done
@@ -1070,8 +1121,9 @@ t_seccomp_nested_profile() {
 # profile refuses it (no mounting); "nested", or --cap-add CAP_SYS_ADMIN
 # (bwrap's test-run.sh: --uid 0 --cap-add ALL), allows it.
 t_sandbox_in_sandbox() {
-	# No --proc inside: as host root the outer /proc has read-only parts
-	# mounted over it, and the kernel then refuses a new procfs (bwrap too).
+	# No --proc inside: the outer /proc has parts mounted over it (sbx's
+	# /proc/keys and the like, for everyone; bwrap's read-only ones as host
+	# root), and the kernel then refuses a new procfs (checked at the end).
 	local inner=(/inner --ro-bind /usr /usr --symlink usr/bin /bin --symlink usr/lib /lib
 		--symlink usr/lib64 /lib64 --dev /dev --unshare-pid --unshare-net --tmpfs /tmp
 		sh -c 'echo inner $$')
@@ -1090,6 +1142,9 @@ t_sandbox_in_sandbox() {
 	runb "${outer[@]}" "${inner[@]}"
 	expect_rc 1 "a sandbox in a sandbox under the default profile"
 	expect_err_has "Operation not permitted"
+	runb "${outer[@]}" "${nested[@]}" /inner --proc /proc "${inner[@]:1}"
+	expect_rc 1 "a new procfs in a sandbox in a sandbox"
+	expect_err_has "can't mount a new procfs on /proc"
 }
 
 t_seccomp_strict_profile() {
