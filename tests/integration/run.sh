@@ -505,6 +505,43 @@ t_ro_bind_submount_tmpfs() {
 	expect_out "$(printf '%s EROFS\n' "/ro/$odd/f" "/ro/$odd/new" "/ro/$odd/deeper/new" /ro/stack/new /ro/new | head -c -1)"
 }
 
+# Mounts the host makes later, under a shared-propagation source: none shows
+# under a --ro-bind (its tree is private: a host mount there would appear
+# writable, without nosuid/nodev), while a --bind receives them, as bwrap's
+# do (a flatpak app sees removable media mounted after it started).
+t_ro_bind_propagation() {
+	root_only "mounting on the host needs root"
+	local d pid i
+	mkfifo go
+	for d in ro rw; do
+		mkdir -p "$d/later" && mount --bind "$W/$d" "$W/$d" && mount --make-shared "$W/$d" ||
+			fail "can't make $W/$d a shared mount"
+		on_cleanup "umount -R -l '$W/$d'"
+	done
+	runb --ro-bind "$W/ro" /ro --bind "$W/rw" /rw --info-fd 5 --block-fd 3 sh -c '
+		grep -c " /ro/later " /proc/self/mountinfo
+		grep -c " /rw/later " /proc/self/mountinfo
+		'"$PY"' -c "$0" /ro/later/new /rw/later/new' "$(write_probe)" 3<>go 5>info &
+	track $!
+	wait_for 10 test -s info || fail "no --info-fd document"
+	pid=$("$PY" -c 'import json,sys; print(json.load(open(sys.argv[1]))["child-pid"])' info)
+	# The sandbox's root is built (and it waits on --block-fd) once its
+	# mount table shows /ro and /rw from the new root.
+	wait_for 10 grep -q " /rw rw," "/proc/$pid/mountinfo" || fail "the sandbox's root never appeared"
+	for d in ro rw; do
+		mount -t tmpfs -o size=1m sbx-it-later "$W/$d/later" || fail "can't mount on $W/$d/later"
+	done
+	echo go >go
+	wait_for 10 test -s .rc || fail "the sandbox did not finish"
+	RC=$(cat .rc) OUT=$(cat .out) ERR=$(cat .err)
+	expect_ok
+	[ "$(line 1)" = 0 ] || fail "a host mount made later appeared under the --ro-bind"
+	[ "$(line 2)" = 1 ] || fail "a host mount made later did not appear under the --bind"
+	expect_out_has "/ro/later/new EROFS"
+	expect_out_has "/rw/later/new written"
+	[ ! -e ro/later/new ] && [ -e rw/later/new ] || fail "the host sees: $(ls ro/later rw/later)"
+}
+
 # A magic link as source (bwrap callers pass /proc/self/fd/N and /dev/fd/N):
 # it names the object the fd is open on.
 t_bind_magic_link_source() {
