@@ -12,10 +12,12 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/magic.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 
 #include "bind-mount.h"
@@ -28,6 +30,8 @@
 /* In the scratch root: an empty file (0444) bound read-only over what a
  * cover hides (gone from view after the final pivot, kept by its mounts). */
 #define EMPTY_FILE "empty-file"
+/* The root directory's inode number in sysfs (kernfs numbers it 1). */
+#define KERNFS_ROOT_INO 1
 
 /* The mode bwrap gives the missing parents of a destination: 0755, less the
  * group's bits if the op's mode has none for the group, less the others'
@@ -181,43 +185,6 @@ static bool is_root(int root_fd, int fd)
 	       a.st_ino == b.st_ino;
 }
 
-/* Bind the source open at src_fd on op->dest. */
-static int bind_source(struct sbx_rootfs *rf, int src_fd, const struct sbx_op *op,
-		       struct sbx_err *err)
-{
-	_cleanup_close_ int target_fd = -1;
-	unsigned attrs = BM_NOSUID;
-	struct stat st, root_st;
-
-	if (fstat(src_fd, &st) < 0)
-		return sbx_fail_errno(err, "can't stat %s", op->src);
-	target_fd = bm_mount_point(&rf->bm, rf->newroot_fd, op->dest, S_ISDIR(st.st_mode),
-				   parent_mode(op));
-	if (target_fd < 0)
-		return sbx_fail_errno(err, "can't create mount point %s", op->dest);
-	if (!(op->flags & SBX_BIND_DEV))
-		attrs |= BM_NODEV;
-	if (op->flags & SBX_BIND_RO)
-		attrs |= BM_RDONLY;
-	if (fstat(rf->newroot_fd, &root_st) < 0)
-		return sbx_fail_errno(err, "can't stat the new root");
-	if (bm_bind(&rf->bm, src_fd, target_fd, attrs, true) < 0)
-		return sbx_fail_errno(err, "can't bind %s on %s", op->src, op->dest);
-	return is_root(rf->newroot_fd, target_fd) ? refresh_root(rf, &root_st, err) : 0;
-}
-
-static int do_bind(struct sbx_rootfs *rf, const struct sbx_op *op, struct sbx_err *err)
-{
-	_cleanup_close_ int src_fd = open_source(rf, op->src);
-
-	if (src_fd < 0) {
-		if (errno == ENOENT && (op->flags & SBX_BIND_TRY))
-			return 0;
-		return sbx_fail_errno(err, "can't find source path %s", op->src);
-	}
-	return bind_source(rf, src_fd, op, err);
-}
-
 /* Hide name under dir_fd (dest names dir_fd in messages) behind something
  * empty and read-only: a directory behind a new read-only tmpfs, anything
  * else behind the scratch root's empty file, bound read-only (Docker binds
@@ -247,6 +214,78 @@ static int cover_empty(struct sbx_rootfs *rf, int dir_fd, const char *dest, cons
 	if (src_fd < 0 || bm_bind(&rf->bm, src_fd, fd, attrs, false) < 0)
 		return sbx_fail_errno(err, "can't cover %s/%s with an empty file", dest, name);
 	return 0;
+}
+
+/* Under a bind of a whole sysfs (--ro-bind /sys /sys, --bind, --dev-bind),
+ * hidden as Docker masks them: firmware (ACPI tables, EFI variables, DMI,
+ * the physical memory map; root-only files that host root's sandbox, uid 0
+ * without capabilities, can still read) and devices/virtual/powercap (RAPL
+ * energy counters, a power side channel: CVE-2020-8694). A bind of a part
+ * of sysfs, or of a tree that merely holds one (--bind / /), is the
+ * caller's explicit choice and left as it is. */
+static const char *const sysfs_masked[] = { "firmware", "devices/virtual/powercap" };
+
+static bool is_sysfs_root(int fd)
+{
+	struct statfs sfs;
+	struct stat st;
+
+	return fstatfs(fd, &sfs) == 0 && sfs.f_type == SYSFS_MAGIC && fstat(fd, &st) == 0 &&
+	       st.st_ino == KERNFS_ROOT_INO;
+}
+
+static int cover_sysfs(struct sbx_rootfs *rf, const char *dest, struct sbx_err *err)
+{
+	_cleanup_close_ int dest_fd =
+		bm_open_in_root(&rf->bm, rf->newroot_fd, dest, O_PATH | O_DIRECTORY);
+
+	if (dest_fd < 0)
+		return sbx_fail_errno(err, "can't open %s", dest);
+	/* The components before the last are sysfs's own directories (the
+	 * kernel makes them), so openat() walks them as they are. */
+	for (size_t i = 0; i < sizeof(sysfs_masked) / sizeof(sysfs_masked[0]); i++)
+		if (cover_empty(rf, dest_fd, dest, sysfs_masked[i], err) < 0)
+			return -1;
+	return 0;
+}
+
+/* Bind the source open at src_fd on op->dest. */
+static int bind_source(struct sbx_rootfs *rf, int src_fd, const struct sbx_op *op,
+		       struct sbx_err *err)
+{
+	_cleanup_close_ int target_fd = -1;
+	unsigned attrs = BM_NOSUID;
+	struct stat st, root_st;
+
+	if (fstat(src_fd, &st) < 0)
+		return sbx_fail_errno(err, "can't stat %s", op->src);
+	target_fd = bm_mount_point(&rf->bm, rf->newroot_fd, op->dest, S_ISDIR(st.st_mode),
+				   parent_mode(op));
+	if (target_fd < 0)
+		return sbx_fail_errno(err, "can't create mount point %s", op->dest);
+	if (!(op->flags & SBX_BIND_DEV))
+		attrs |= BM_NODEV;
+	if (op->flags & SBX_BIND_RO)
+		attrs |= BM_RDONLY;
+	if (fstat(rf->newroot_fd, &root_st) < 0)
+		return sbx_fail_errno(err, "can't stat the new root");
+	if (bm_bind(&rf->bm, src_fd, target_fd, attrs, true) < 0)
+		return sbx_fail_errno(err, "can't bind %s on %s", op->src, op->dest);
+	if (is_root(rf->newroot_fd, target_fd) && refresh_root(rf, &root_st, err) < 0)
+		return -1;
+	return is_sysfs_root(src_fd) ? cover_sysfs(rf, op->dest, err) : 0;
+}
+
+static int do_bind(struct sbx_rootfs *rf, const struct sbx_op *op, struct sbx_err *err)
+{
+	_cleanup_close_ int src_fd = open_source(rf, op->src);
+
+	if (src_fd < 0) {
+		if (errno == ENOENT && (op->flags & SBX_BIND_TRY))
+			return 0;
+		return sbx_fail_errno(err, "can't find source path %s", op->src);
+	}
+	return bind_source(rf, src_fd, op, err);
 }
 
 /* bwrap covers these read-only when they are writable (as root without a

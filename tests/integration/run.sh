@@ -654,6 +654,27 @@ EOF
 	done
 }
 
+# A bind of the whole sysfs hides firmware (and devices/virtual/powercap,
+# where the kernel has it) behind an empty read-only tmpfs, as Docker masks
+# them; a bind of the part itself is the caller's choice and shows it.
+t_sys_firmware_covered() {
+	sbx_only "bwrap binds /sys as it is"
+	local o n
+	[ -n "$(ls -A /sys/firmware 2>/dev/null)" ] || skip "this host's /sys/firmware is empty"
+	for o in --ro-bind --bind --dev-bind; do
+		runb $o /sys /sys --ro-bind /sys/firmware /fw sh -c '
+			ls -A /sys/firmware | wc -l; stat -f -c %T /sys/firmware
+			touch /sys/firmware/x 2>&1 | grep -c "Read-only file system"
+			for n in /sys/devices/virtual/powercap/*; do test -e "$n" && echo "powercap: $n"; done
+			ls -A /fw | wc -l'
+		expect_ok "$o"
+		[ "$(line 1)" = 0 ] || fail "$o /sys: /sys/firmware shows $(line 1) entries"
+		[ "$(line 2)" = tmpfs ] || fail "$o /sys: /sys/firmware is $(line 2), not the empty tmpfs"
+		[ "$(line 3)" = 1 ] || fail "$o /sys: /sys/firmware is not read-only"
+		[ "$(line 4)" -gt 0 ] 2>/dev/null || fail "$o /sys: $OUT"
+	done
+}
+
 t_dev() {
 	runb sh -c '
 		for f in null zero full random urandom tty; do stat -c "%n %F %t:%T" /dev/$f; done
