@@ -654,6 +654,32 @@ EOF
 	done
 }
 
+# A session keyring sbx cannot make fails the start (fail closed), here a
+# full key quota (kernel.keys.maxkeys): the caller fills it first. As a uid
+# of its own (the quota is per user, and the unprivileged pass's nobody is
+# shared with whatever else runs as nobody here), so root pass only.
+t_keyring_quota_full() {
+	root_only "needs a uid of its own"
+	sbx_only "bwrap makes no keyring"
+	local uid=64123
+	[ ! -e "/proc/key-users" ] || ! grep -q "^ *$uid:" /proc/key-users || skip "uid $uid owns keys already"
+	timeout 20 setpriv --reuid=$uid --regid=$uid --clear-groups -- "$PY" -c '
+import ctypes, os, sys
+libc = ctypes.CDLL(None, use_errno=True)
+libc.syscall.restype = ctypes.c_long
+if libc.syscall(250, 1, b"sbx-it-quota") < 0:  # KEYCTL_JOIN_SESSION_KEYRING
+    sys.exit("join: " + os.strerror(ctypes.get_errno()))
+for i in range(100000):
+    if libc.syscall(248, b"user", b"k%d" % i, b"x", 1, ctypes.c_long(-3)) < 0:
+        break
+if ctypes.get_errno() != 122:  # EDQUOT
+    sys.exit("add_key %d: %s" % (i, os.strerror(ctypes.get_errno())))
+os.execv(sys.argv[1], sys.argv[1:])' "$SBX" "${BASE[@]}" sh -c 'echo MARKER' </dev/null >.out 2>.err
+	RC=$? OUT=$(cat .out) ERR=$(cat .err)
+	expect_refused
+	expect_err_has "can't give the sandbox a session keyring of its own: Disk quota exceeded"
+}
+
 # A bind of the whole sysfs hides firmware (and devices/virtual/powercap,
 # where the kernel has it) behind an empty read-only tmpfs, as Docker masks
 # them; a bind of the part itself is the caller's choice and shows it.
