@@ -637,6 +637,7 @@ keyctl("add_key", 248, b"user", b"sbx-it-key", b"secret", 6, SESSION)
 print(keyctl("the session keyring's id", 250, 0, SESSION, 0), file=open(sys.argv[1], "w"))
 os.execv(sys.argv[2], sys.argv[2:])
 EOF
+	# --share-net changes nothing here: it stands for "no --unshare-pid".
 	for pid in --unshare-pid --share-net; do
 		timeout 20 "$PY" keys.py outside "$SBX" "${BASE[@]}" $pid --seccomp-profile none \
 			--ro-bind "$W/keys.py" /keys.py "$PY" /keys.py inside $masked \
