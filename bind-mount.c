@@ -13,6 +13,9 @@
  *       directory, remounts each of its mounts, and checks in mountinfo, by
  *       the mount tree and not by path, that every one has the flags before
  *       it moves the tree into place.
+ * MUST: a read-only tree is private before it has the flags: the sandbox's
+ *       mounts are slaves of the host's, and a mount propagated in later
+ *       would carry the host's flags (writable, suid, devices).
  * MUST: every fd is O_CLOEXEC; every syscall's result is checked.
  */
 #include "bind-mount.h"
@@ -722,6 +725,11 @@ static int legacy_bind(const struct bm_env *env, int src_fd, int target_fd, unsi
 	fd_path(env, src_fd, src, sizeof(src));
 	if (mount(src, stage, NULL, MS_BIND | (recursive ? MS_REC : 0) | MS_SILENT, NULL) < 0)
 		return -1;
+	/* Private before the remounts (see setattr()): whatever propagated in
+	 * before this is in the tree set_tree() then reads, nothing after. */
+	if ((attrs & BM_RDONLY) &&
+	    mount(NULL, stage, NULL, MS_PRIVATE | MS_REC | MS_SILENT, NULL) < 0)
+		goto undo;
 	stage_fd = SBX_RETRY(open(stage, O_PATH | O_NOFOLLOW | O_CLOEXEC));
 	if (stage_fd < 0)
 		goto undo;
@@ -773,9 +781,17 @@ static int attach(int mnt_fd, int target_fd)
 			      MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH);
 }
 
-static int setattr(int fd, unsigned attrs, bool recursive)
+/* A read-only tree is made private in the same call (which holds the
+ * kernel's namespace lock: no mount can propagate in between the two). A
+ * slave, as a clone of the sandbox's slave mounts is, would receive the
+ * mounts the host makes under the source later, with the host's flags:
+ * writable, with suid and devices. */
+static int setattr(int fd, unsigned attrs, bool recursive, bool private_if_ro)
 {
-	struct mount_attr attr = { .attr_set = attrs };
+	struct mount_attr attr = {
+		.attr_set = attrs,
+		.propagation = (private_if_ro && (attrs & BM_RDONLY)) ? MS_PRIVATE : 0,
+	};
 
 	return sys_mount_setattr(fd, "", AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0), &attr);
 }
@@ -783,7 +799,7 @@ static int setattr(int fd, unsigned attrs, bool recursive)
 int bm_setattr(const struct bm_env *env, int fd, unsigned attrs)
 {
 	if (!env->mount_legacy)
-		return setattr(fd, attrs, false);
+		return setattr(fd, attrs, false, false);
 	return remount_checked(env, fd, attrs);
 }
 
@@ -798,9 +814,17 @@ int bm_bind(const struct bm_env *env, int src_fd, int target_fd, unsigned attrs,
 					(recursive ? AT_RECURSIVE : 0));
 	if (tree_fd < 0)
 		return -1;
-	if (attrs && setattr(tree_fd, attrs, true) < 0)
+	if (!attrs)
+		return attach(tree_fd, target_fd);
+	if (setattr(tree_fd, attrs, true, true) == 0)
+		return attach(tree_fd, target_fd);
+	/* A kernel that will not change a detached tree's propagation: the
+	 * flags first, then, attached, both again in one call, so that what
+	 * propagated in meanwhile gets them too. */
+	if (!(attrs & BM_RDONLY) || errno != EINVAL || setattr(tree_fd, attrs, true, false) < 0 ||
+	    attach(tree_fd, target_fd) < 0)
 		return -1;
-	return attach(tree_fd, target_fd);
+	return setattr(tree_fd, attrs, true, true);
 }
 
 int bm_mount_fs(const struct bm_env *env, const char *type, const char *const *opts,

@@ -63,7 +63,9 @@ int bm_parent(const struct bm_env *env, int root_fd, const char *path, const cha
 	      mode_t mode);
 
 /* Clone the tree at src_fd (recursive), apply attrs to every mount of it,
- * and attach it on target_fd. Returns 0 or -1/errno. */
+ * and attach it on target_fd. With BM_RDONLY the tree is also made private
+ * (no later host mount reaches it); else it stays a slave of the host's.
+ * Returns 0 or -1/errno. */
 int bm_bind(const struct bm_env *env, int src_fd, int target_fd, unsigned attrs, bool recursive);
 
 /* Create a filesystem of type with key=value options (NULL-terminated

@@ -12,10 +12,12 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/magic.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 
 #include "bind-mount.h"
@@ -25,6 +27,11 @@
 /* In the scratch root: an empty directory and file for bind-mount.c. */
 #define STAGE_DIR "stage-dir"
 #define STAGE_FILE "stage-file"
+/* In the scratch root: an empty file (0444) bound read-only over what a
+ * cover hides (gone from view after the final pivot, kept by its mounts). */
+#define EMPTY_FILE "empty-file"
+/* The root directory's inode number in sysfs (kernfs numbers it 1). */
+#define KERNFS_ROOT_INO 1
 
 /* The mode bwrap gives the missing parents of a destination: 0755, less the
  * group's bits if the op's mode has none for the group, less the others'
@@ -65,7 +72,8 @@ int rootfs_prepare(struct sbx_rootfs *rf, struct sbx_err *err)
 	if (mount("tmpfs", "newroot", "tmpfs", MS_NOSUID | MS_NODEV | MS_SILENT, "mode=0755") < 0)
 		return sbx_fail_errno(err, "can't mount the new root's tmpfs");
 	/* Where the mount(2) fallback builds trees before moving them in. */
-	if (mkdir(STAGE_DIR, 0755) < 0 || mknod(STAGE_FILE, S_IFREG | 0444, 0) < 0)
+	if (mkdir(STAGE_DIR, 0755) < 0 || mknod(STAGE_FILE, S_IFREG | 0444, 0) < 0 ||
+	    mknod(EMPTY_FILE, S_IFREG | 0444, 0) < 0)
 		return sbx_fail_errno(err, "can't create the scratch directories");
 	if (sys_pivot_root(".", "oldroot") < 0)
 		return sbx_fail_errno(err, "can't pivot_root to the scratch root");
@@ -177,6 +185,70 @@ static bool is_root(int root_fd, int fd)
 	       a.st_ino == b.st_ino;
 }
 
+/* Hide name under dir_fd (dest names dir_fd in messages) behind something
+ * empty and read-only: a directory behind a new read-only tmpfs, anything
+ * else behind the scratch root's empty file, bound read-only (Docker binds
+ * /dev/null; an empty regular file needs no device access). Nothing there
+ * (this kernel lacks it): nothing to do. */
+static int cover_empty(struct sbx_rootfs *rf, int dir_fd, const char *dest, const char *name,
+		       struct sbx_err *err)
+{
+	static const char *const tmpfs_opts[] = { "mode", "0555", NULL };
+	const unsigned attrs = BM_RDONLY | BM_NOSUID | BM_NODEV | BM_NOEXEC;
+	_cleanup_close_ int fd = openat(dir_fd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	_cleanup_close_ int src_fd = -1, mnt_fd = -1;
+	struct stat st;
+
+	if (fd < 0 && errno == ENOENT)
+		return 0;
+	if (fd < 0 || fstat(fd, &st) < 0)
+		return sbx_fail_errno(err, "can't open %s/%s to cover it", dest, name);
+	if (S_ISDIR(st.st_mode)) {
+		mnt_fd = bm_mount_fs(&rf->bm, "tmpfs", tmpfs_opts, attrs, fd);
+		if (mnt_fd < 0)
+			return sbx_fail_errno(err, "can't cover %s/%s with an empty tmpfs", dest,
+					      name);
+		return 0;
+	}
+	src_fd = open("/" EMPTY_FILE, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	if (src_fd < 0 || bm_bind(&rf->bm, src_fd, fd, attrs, false) < 0)
+		return sbx_fail_errno(err, "can't cover %s/%s with an empty file", dest, name);
+	return 0;
+}
+
+/* Under a bind of a whole sysfs (--ro-bind /sys /sys, --bind, --dev-bind),
+ * hidden as Docker masks them: firmware (ACPI tables, EFI variables, DMI,
+ * the physical memory map; root-only files that host root's sandbox, uid 0
+ * without capabilities, can still read) and devices/virtual/powercap (RAPL
+ * energy counters, a power side channel: CVE-2020-8694). A bind of a part
+ * of sysfs, or of a tree that merely holds one (--bind / /), is the
+ * caller's explicit choice and left as it is. */
+static const char *const sysfs_masked[] = { "firmware", "devices/virtual/powercap" };
+
+static bool is_sysfs_root(int fd)
+{
+	struct statfs sfs;
+	struct stat st;
+
+	return fstatfs(fd, &sfs) == 0 && sfs.f_type == SYSFS_MAGIC && fstat(fd, &st) == 0 &&
+	       st.st_ino == KERNFS_ROOT_INO;
+}
+
+static int cover_sysfs(struct sbx_rootfs *rf, const char *dest, struct sbx_err *err)
+{
+	_cleanup_close_ int dest_fd =
+		bm_open_in_root(&rf->bm, rf->newroot_fd, dest, O_PATH | O_DIRECTORY);
+
+	if (dest_fd < 0)
+		return sbx_fail_errno(err, "can't open %s", dest);
+	/* The components before the last are sysfs's own directories (the
+	 * kernel makes them), so openat() walks them as they are. */
+	for (size_t i = 0; i < sizeof(sysfs_masked) / sizeof(sysfs_masked[0]); i++)
+		if (cover_empty(rf, dest_fd, dest, sysfs_masked[i], err) < 0)
+			return -1;
+	return 0;
+}
+
 /* Bind the source open at src_fd on op->dest. */
 static int bind_source(struct sbx_rootfs *rf, int src_fd, const struct sbx_op *op,
 		       struct sbx_err *err)
@@ -199,7 +271,9 @@ static int bind_source(struct sbx_rootfs *rf, int src_fd, const struct sbx_op *o
 		return sbx_fail_errno(err, "can't stat the new root");
 	if (bm_bind(&rf->bm, src_fd, target_fd, attrs, true) < 0)
 		return sbx_fail_errno(err, "can't bind %s on %s", op->src, op->dest);
-	return is_root(rf->newroot_fd, target_fd) ? refresh_root(rf, &root_st, err) : 0;
+	if (is_root(rf->newroot_fd, target_fd) && refresh_root(rf, &root_st, err) < 0)
+		return -1;
+	return is_sysfs_root(src_fd) ? cover_sysfs(rf, op->dest, err) : 0;
 }
 
 static int do_bind(struct sbx_rootfs *rf, const struct sbx_op *op, struct sbx_err *err)
@@ -215,10 +289,63 @@ static int do_bind(struct sbx_rootfs *rf, const struct sbx_op *op, struct sbx_er
 }
 
 /* bwrap covers these read-only when they are writable (as root without a
- * user namespace): sysrq-trigger alone can reboot the machine. */
+ * user namespace): sysrq-trigger alone can reboot the machine. Docker makes
+ * the same ones read-only (bus, fs, irq, sys, sysrq-trigger), and masks
+ * acpi and scsi: here they stay readable, read-only (what they show,
+ * hardware lists, is not the host's secrets; old tools read them). */
 static const char *const proc_covered[] = {
 	"sys", "sysrq-trigger", "irq", "bus", "fs", "acpi", "scsi",
 };
+
+/* Hidden outright (an empty file, or an empty tmpfs for a directory), as
+ * Docker masks them, whoever runs sbx:
+ *   keys, key-users: every key the reader may view, the caller's session
+ *     keyring and its keys included, whatever keyring the sandbox has;
+ *   kcore: the kernel's memory (CAP_SYS_RAWIO only, but a cover costs
+ *     nothing if a capability is kept);
+ *   timer_list, sched_debug (before Linux 5.13), timer_stats (before 4.11),
+ *     latency_stats: the host's every task, by name and pid, through any
+ *     PID namespace.
+ * Docker also masks asound and interrupts: kept here. ALSA reads
+ * /proc/asound (flatpak's desktop apps play sound so), and tools (top-like
+ * monitors, irqbalance's readers) read /proc/interrupts; its counters are a
+ * known timing side channel, but no worse than what the command's own
+ * timing shows, and bwrap's callers expect it. */
+static const char *const proc_masked[] = {
+	"keys", "key-users", "kcore", "timer_list", "timer_stats", "sched_debug", "latency_stats",
+};
+
+static int cover_proc(struct sbx_rootfs *rf, int proc_fd, const char *dest, bool cover_all,
+		      struct sbx_err *err)
+{
+	for (size_t i = 0; i < sizeof(proc_covered) / sizeof(proc_covered[0]); i++) {
+		_cleanup_close_ int sub_fd = -1;
+
+		/* bwrap covers what access(2) calls writable. That misses
+		 * /proc/sys (its root always says EACCES) while host root can
+		 * write what is under it: as host root, cover all there is. */
+		if (cover_all &&
+		    faccessat(proc_fd, proc_covered[i], F_OK, AT_SYMLINK_NOFOLLOW) < 0) {
+			if (errno == ENOENT)
+				continue;
+			return sbx_fail_errno(err, "can't access %s/%s", dest, proc_covered[i]);
+		}
+		if (!cover_all && faccessat(proc_fd, proc_covered[i], W_OK, 0) < 0) {
+			if (errno == EACCES || errno == ENOENT || errno == EROFS || errno == EPERM)
+				continue;
+			return sbx_fail_errno(err, "can't access %s/%s", dest, proc_covered[i]);
+		}
+		sub_fd = openat(proc_fd, proc_covered[i], O_PATH | O_NOFOLLOW | O_CLOEXEC);
+		if (sub_fd < 0 || bm_bind(&rf->bm, sub_fd, sub_fd,
+					  BM_RDONLY | BM_NOSUID | BM_NODEV | BM_NOEXEC, true) < 0)
+			return sbx_fail_errno(err, "can't cover %s/%s read-only", dest,
+					      proc_covered[i]);
+	}
+	for (size_t i = 0; i < sizeof(proc_masked) / sizeof(proc_masked[0]); i++)
+		if (cover_empty(rf, proc_fd, dest, proc_masked[i], err) < 0)
+			return -1;
+	return 0;
+}
 
 static int do_proc(struct sbx_rootfs *rf, const struct sbx_op *op, bool own_pidns,
 		   bool cover_all, struct sbx_err *err)
@@ -233,10 +360,11 @@ static int do_proc(struct sbx_rootfs *rf, const struct sbx_op *op, bool own_pidn
 		proc_fd = bm_mount_fs(&rf->bm, "proc", NULL, BM_NOSUID | BM_NODEV | BM_NOEXEC, target_fd);
 		if (proc_fd < 0 && errno == EPERM)
 			return sbx_fail(err, "can't mount a new procfs on %s: the kernel refused "
-					     "(Operation not permitted): the host's /proc has parts "
-					     "mounted over (as in many containers), which forbids new "
-					     "procfs instances without privilege; run without "
-					     "--unshare-pid to bind the host's /proc instead",
+					     "(Operation not permitted): the /proc sbx runs under has "
+					     "parts mounted over (as in many containers, and in a "
+					     "sandbox made with --proc), which forbids new procfs "
+					     "instances without privilege; run without --unshare-pid "
+					     "to bind that /proc instead",
 					op->dest);
 		if (proc_fd < 0)
 			return sbx_fail_errno(err, "can't mount procfs on %s", op->dest);
@@ -251,31 +379,7 @@ static int do_proc(struct sbx_rootfs *rf, const struct sbx_op *op, bool own_pidn
 		if (proc_fd < 0)
 			return sbx_fail_errno(err, "can't open %s", op->dest);
 	}
-	for (size_t i = 0; i < sizeof(proc_covered) / sizeof(proc_covered[0]); i++) {
-		_cleanup_close_ int sub_fd = -1;
-
-		/* bwrap covers what access(2) calls writable. That misses
-		 * /proc/sys (its root always says EACCES) while host root can
-		 * write what is under it: as host root, cover all there is. */
-		if (cover_all && faccessat(proc_fd, proc_covered[i], F_OK, AT_SYMLINK_NOFOLLOW) < 0) {
-			if (errno == ENOENT)
-				continue;
-			return sbx_fail_errno(err, "can't access %s/%s", op->dest,
-					      proc_covered[i]);
-		}
-		if (!cover_all && faccessat(proc_fd, proc_covered[i], W_OK, 0) < 0) {
-			if (errno == EACCES || errno == ENOENT || errno == EROFS || errno == EPERM)
-				continue;
-			return sbx_fail_errno(err, "can't access %s/%s", op->dest,
-					      proc_covered[i]);
-		}
-		sub_fd = openat(proc_fd, proc_covered[i], O_PATH | O_NOFOLLOW | O_CLOEXEC);
-		if (sub_fd < 0 ||
-		    bm_bind(&rf->bm, sub_fd, sub_fd, BM_RDONLY | BM_NOSUID | BM_NODEV | BM_NOEXEC, true) < 0)
-			return sbx_fail_errno(err, "can't cover %s/%s read-only", op->dest,
-					      proc_covered[i]);
-	}
-	return 0;
+	return cover_proc(rf, proc_fd, op->dest, cover_all, err);
 }
 
 static int bind_dev_node(struct sbx_rootfs *rf, int dev_fd, const char *name,

@@ -18,6 +18,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/keyctl.h>
 #include <sched.h>
 #include <signal.h>
 #include <spawn.h>
@@ -341,6 +342,42 @@ static int close_fds(const struct sbx_plan *plan, const int *own, size_t n_own,
 	return 0;
 }
 
+/* A session keyring of the sandbox's own, anonymous and empty, as runc
+ * gives each container: the caller's session keyring (and the keys in it,
+ * ssh or kerberos credentials, an ecryptfs passphrase) would otherwise be
+ * the command's. After the id switch, so the command owns its keyring, and
+ * before the seccomp programs, which may refuse keyctl.
+ * Errors fail closed, but for a kernel that refuses keyctl to us in a way
+ * the command inherits: ENOSYS (no keyrings in the kernel, or a filter) or
+ * EPERM (a filter: Docker's profile refuses keyctl so, and seccomp filters
+ * cannot be shed), checked by a second keyctl that only reads our keyring's
+ * id: if that one works, the caller's keyring is reachable, and we stop.
+ * EDQUOT (the user's key quota, kernel.keys.maxkeys, is full) fails too:
+ * going on would hand the command the very keyring this is meant to hide,
+ * whenever its profile allows keyctl; the quota frees itself as the user's
+ * keys go (a keyring's quota is released on its last put), and a process
+ * that fills it could as well kill the user's processes. */
+static int new_session_keyring(struct sbx_err *err)
+{
+	int saved;
+
+	if (syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, NULL) >= 0)
+		return 0;
+	saved = errno;
+	if ((saved == ENOSYS || saved == EPERM) &&
+	    syscall(SYS_keyctl, KEYCTL_GET_KEYRING_ID, KEY_SPEC_SESSION_KEYRING, 0) < 0 &&
+	    (errno == ENOSYS || errno == EPERM))
+		return 0;
+	errno = saved;
+	if (saved == EDQUOT)
+		return sbx_fail(err,
+				"can't give the sandbox a session keyring of its own: %s "
+				"(the user's key quota is full: see /proc/key-users and "
+				"kernel.keys.maxkeys)",
+				strerror(saved));
+	return sbx_fail_errno(err, "can't give the sandbox a session keyring of its own");
+}
+
 /* Step 4, seal. Order matters: caps go after everything that needs them;
  * no_new_privs after the caps drop; seccomp last, so its programs never
  * need to allow a setup syscall. */
@@ -358,7 +395,7 @@ static void seal(struct sbx_run *run)
 		child_fail(&err);
 	}
 	if (finish_userns(run, &err) < 0 || set_exec_label(plan, &err) < 0 ||
-	    switch_ids(plan, &err) < 0)
+	    switch_ids(plan, &err) < 0 || new_session_keyring(&err) < 0)
 		child_fail(&err);
 	/* A change of ids or of user namespace clears the parent-death
 	 * signal (prctl(2), PR_SET_PDEATHSIG): set it again. */

@@ -591,6 +591,37 @@ static void probe_kernel_leaks(void)
 	}
 }
 
+/* /proc/keys lists every key the reader may view, whoever possesses it:
+ * the caller's session keyring and the keys in it (the test makes one
+ * before it starts sbx). /proc/key-users lists the users that own keys.
+ * Either showing a line is a leak of the caller's keys. */
+static void probe_keys(void)
+{
+	const char *paths[] = { "/proc/keys", "/proc/key-users" };
+
+	for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
+		FILE *f = fopen(paths[i], "re");
+		char line[512], first[512] = "", name[32];
+		int lines = 0;
+
+		snprintf(name, sizeof(name), "read %s", paths[i]);
+		if (f == NULL) {
+			report("CONTAINED", name, "%s", strerror(errno));
+			continue;
+		}
+		while (fgets(line, sizeof(line), f))
+			if (lines++ == 0)
+				snprintf(first, sizeof(first), "%.*s", (int)strcspn(line, "\n"),
+					 line);
+		fclose(f);
+		if (lines)
+			report("ESCAPED", name, "lists %d line%s (first: %.60s)", lines,
+			       lines == 1 ? "" : "s", first);
+		else
+			report("CONTAINED", name, "empty");
+	}
+}
+
 static void probe_status(void)
 {
 	FILE *f = fopen("/proc/self/status", "re");
@@ -685,6 +716,7 @@ int main(int argc, char **argv)
 	probe_vsock();
 	probe_proc_sys();
 	probe_kernel_leaks();
+	probe_keys();
 	probe_status();
 	return escapes;
 }

@@ -505,6 +505,43 @@ t_ro_bind_submount_tmpfs() {
 	expect_out "$(printf '%s EROFS\n' "/ro/$odd/f" "/ro/$odd/new" "/ro/$odd/deeper/new" /ro/stack/new /ro/new | head -c -1)"
 }
 
+# Mounts the host makes later, under a shared-propagation source: none shows
+# under a --ro-bind (its tree is private: a host mount there would appear
+# writable, without nosuid/nodev), while a --bind receives them, as bwrap's
+# do (a flatpak app sees removable media mounted after it started).
+t_ro_bind_propagation() {
+	root_only "mounting on the host needs root"
+	local d pid i
+	mkfifo go
+	for d in ro rw; do
+		mkdir -p "$d/later" && mount --bind "$W/$d" "$W/$d" && mount --make-shared "$W/$d" ||
+			fail "can't make $W/$d a shared mount"
+		on_cleanup "umount -R -l '$W/$d'"
+	done
+	runb --ro-bind "$W/ro" /ro --bind "$W/rw" /rw --info-fd 5 --block-fd 3 sh -c '
+		grep -c " /ro/later " /proc/self/mountinfo
+		grep -c " /rw/later " /proc/self/mountinfo
+		'"$PY"' -c "$0" /ro/later/new /rw/later/new' "$(write_probe)" 3<>go 5>info &
+	track $!
+	wait_for 10 test -s info || fail "no --info-fd document"
+	pid=$("$PY" -c 'import json,sys; print(json.load(open(sys.argv[1]))["child-pid"])' info)
+	# The sandbox's root is built (and it waits on --block-fd) once its
+	# mount table shows /ro and /rw from the new root.
+	wait_for 10 grep -q " /rw rw," "/proc/$pid/mountinfo" || fail "the sandbox's root never appeared"
+	for d in ro rw; do
+		mount -t tmpfs -o size=1m sbx-it-later "$W/$d/later" || fail "can't mount on $W/$d/later"
+	done
+	echo go >go
+	wait_for 10 test -s .rc || fail "the sandbox did not finish"
+	RC=$(cat .rc) OUT=$(cat .out) ERR=$(cat .err)
+	expect_ok
+	[ "$(line 1)" = 0 ] || fail "a host mount made later appeared under the --ro-bind"
+	[ "$(line 2)" = 1 ] || fail "a host mount made later did not appear under the --bind"
+	expect_out_has "/ro/later/new EROFS"
+	expect_out_has "/rw/later/new written"
+	[ ! -e ro/later/new ] && [ -e rw/later/new ] || fail "the host sees: $(ls ro/later rw/later)"
+}
+
 # A magic link as source (bwrap callers pass /proc/self/fd/N and /dev/fd/N):
 # it names the object the fd is open on.
 t_bind_magic_link_source() {
@@ -564,6 +601,105 @@ t_proc_sys_readonly() {
 	if is_root; then
 		[ "$(line 3)" = True ] || fail "/proc/sys is not on a read-only mount as root"
 	fi
+}
+
+# The caller's keys stay outside: the sandbox gets a session keyring of its
+# own (as runc gives a container), and --proc hides /proc/keys and
+# /proc/key-users (they list every key the reader may view, the caller's
+# included, whatever keyring the reader has) and the other files Docker
+# masks that this kernel has. Both kinds of procfs: a new one
+# (--unshare-pid) and the host's, bound.
+t_keyring() {
+	sbx_only "bwrap keeps the caller's session keyring and shows /proc/keys"
+	local masked="keys key-users kcore timer_list timer_stats sched_debug latency_stats" pid n
+	cat >keys.py <<'EOF'
+import ctypes, os, sys
+libc = ctypes.CDLL(None, use_errno=True)
+libc.syscall.restype = ctypes.c_long
+def keyctl(what, *args):
+    r = libc.syscall(*args)
+    if r < 0:
+        sys.exit("%s: %s" % (what, os.strerror(ctypes.get_errno())))
+    return r
+SESSION = ctypes.c_long(-3)  # KEY_SPEC_SESSION_KEYRING
+if sys.argv[1] == "inside":
+    print(keyctl("the session keyring's id", 250, 0, SESSION, 0))  # KEYCTL_GET_KEYRING_ID
+    for n in sys.argv[2:]:
+        p = "/proc/" + n
+        if os.path.lexists(p):
+            try:
+                print(n, len(open(p, "rb").read()))
+            except OSError as e:
+                print(n, "unreadable", e.strerror)
+    sys.exit(0)
+keyctl("join a session keyring", 250, 1, b"sbx-it-session")  # KEYCTL_JOIN_SESSION_KEYRING
+keyctl("add_key", 248, b"user", b"sbx-it-key", b"secret", 6, SESSION)
+print(keyctl("the session keyring's id", 250, 0, SESSION, 0), file=open(sys.argv[1], "w"))
+os.execv(sys.argv[2], sys.argv[2:])
+EOF
+	# --share-net changes nothing here: it stands for "no --unshare-pid".
+	for pid in --unshare-pid --share-net; do
+		timeout 20 "$PY" keys.py outside "$SBX" "${BASE[@]}" $pid --seccomp-profile none \
+			--ro-bind "$W/keys.py" /keys.py "$PY" /keys.py inside $masked \
+			</dev/null >.out 2>.err
+		RC=$? OUT=$(cat .out) ERR=$(cat .err)
+		expect_ok "$pid"
+		[ -s outside ] || fail "no session keyring made outside"
+		[[ $(line 1) =~ ^[0-9]+$ ]] || fail "$pid: no session keyring id inside"
+		[ "$(line 1)" != "$(cat outside)" ] || fail "$pid: the sandbox has the caller's session keyring"
+		for n in $masked; do
+			[ -e "/proc/$n" ] || continue
+			grep -qE "^$n (0|unreadable .*)\$" <<<"$OUT" ||
+				fail "$pid: /proc/$n inside: $(grep "^$n " <<<"$OUT" || echo missing)"
+		done
+	done
+}
+
+# A session keyring sbx cannot make fails the start (fail closed), here a
+# full key quota (kernel.keys.maxkeys): the caller fills it first. As a uid
+# of its own (the quota is per user, and the unprivileged pass's nobody is
+# shared with whatever else runs as nobody here), so root pass only.
+t_keyring_quota_full() {
+	root_only "needs a uid of its own"
+	sbx_only "bwrap makes no keyring"
+	local uid=64123
+	[ ! -e "/proc/key-users" ] || ! grep -q "^ *$uid:" /proc/key-users || skip "uid $uid owns keys already"
+	timeout 20 setpriv --reuid=$uid --regid=$uid --clear-groups -- "$PY" -c '
+import ctypes, os, sys
+libc = ctypes.CDLL(None, use_errno=True)
+libc.syscall.restype = ctypes.c_long
+if libc.syscall(250, 1, b"sbx-it-quota") < 0:  # KEYCTL_JOIN_SESSION_KEYRING
+    sys.exit("join: " + os.strerror(ctypes.get_errno()))
+for i in range(100000):
+    if libc.syscall(248, b"user", b"k%d" % i, b"x", 1, ctypes.c_long(-3)) < 0:
+        break
+if ctypes.get_errno() != 122:  # EDQUOT
+    sys.exit("add_key %d: %s" % (i, os.strerror(ctypes.get_errno())))
+os.execv(sys.argv[1], sys.argv[1:])' "$SBX" "${BASE[@]}" sh -c 'echo MARKER' </dev/null >.out 2>.err
+	RC=$? OUT=$(cat .out) ERR=$(cat .err)
+	expect_refused
+	expect_err_has "can't give the sandbox a session keyring of its own: Disk quota exceeded"
+}
+
+# A bind of the whole sysfs hides firmware (and devices/virtual/powercap,
+# where the kernel has it) behind an empty read-only tmpfs, as Docker masks
+# them; a bind of the part itself is the caller's choice and shows it.
+t_sys_firmware_covered() {
+	sbx_only "bwrap binds /sys as it is"
+	local o n
+	[ -n "$(ls -A /sys/firmware 2>/dev/null)" ] || skip "this host's /sys/firmware is empty"
+	for o in --ro-bind --bind --dev-bind; do
+		runb $o /sys /sys --ro-bind /sys/firmware /fw sh -c '
+			ls -A /sys/firmware | wc -l; stat -f -c %T /sys/firmware
+			touch /sys/firmware/x 2>&1 | grep -c "Read-only file system"
+			for n in /sys/devices/virtual/powercap/*; do test -e "$n" && echo "powercap: $n"; done
+			ls -A /fw | wc -l'
+		expect_ok "$o"
+		[ "$(line 1)" = 0 ] || fail "$o /sys: /sys/firmware shows $(line 1) entries"
+		[ "$(line 2)" = tmpfs ] || fail "$o /sys: /sys/firmware is $(line 2), not the empty tmpfs"
+		[ "$(line 3)" = 1 ] || fail "$o /sys: /sys/firmware is not read-only"
+		[ "$(line 4)" -gt 0 ] 2>/dev/null || fail "$o /sys: $OUT"
+	done
 }
 
 t_dev() {
@@ -1070,8 +1206,9 @@ t_seccomp_nested_profile() {
 # profile refuses it (no mounting); "nested", or --cap-add CAP_SYS_ADMIN
 # (bwrap's test-run.sh: --uid 0 --cap-add ALL), allows it.
 t_sandbox_in_sandbox() {
-	# No --proc inside: as host root the outer /proc has read-only parts
-	# mounted over it, and the kernel then refuses a new procfs (bwrap too).
+	# No --proc inside: the outer /proc has parts mounted over it (sbx's
+	# /proc/keys and the like, for everyone; bwrap's read-only ones as host
+	# root), and the kernel then refuses a new procfs (checked at the end).
 	local inner=(/inner --ro-bind /usr /usr --symlink usr/bin /bin --symlink usr/lib /lib
 		--symlink usr/lib64 /lib64 --dev /dev --unshare-pid --unshare-net --tmpfs /tmp
 		sh -c 'echo inner $$')
@@ -1090,6 +1227,9 @@ t_sandbox_in_sandbox() {
 	runb "${outer[@]}" "${inner[@]}"
 	expect_rc 1 "a sandbox in a sandbox under the default profile"
 	expect_err_has "Operation not permitted"
+	runb "${outer[@]}" "${nested[@]}" /inner --proc /proc "${inner[@]:1}"
+	expect_rc 1 "a new procfs in a sandbox in a sandbox"
+	expect_err_has "can't mount a new procfs on /proc"
 }
 
 # Address families (surface.inc): AF_VSOCK ignores network namespaces;
