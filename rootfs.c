@@ -520,56 +520,80 @@ static int layer_path(struct sbx_rootfs *rf, const char *host, int *fd, char *bu
 	return 0;
 }
 
+/* The lower layers' fds, all -1 until opened: closed together on every
+ * return (a zero left in the array would close fd 0). */
+struct layer_fds {
+	int *fds;
+	size_t n;
+};
+
+static void layer_fds_close(struct layer_fds *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		sbx_closep(&l->fds[i]);
+	free(l->fds);
+}
+
+static struct layer_fds layer_fds_new(size_t n)
+{
+	struct layer_fds l = { xcalloc(n, sizeof(int)), n };
+
+	for (size_t i = 0; i < n; i++)
+		l.fds[i] = -1;
+	return l;
+}
+
+/* The upper and work dirs for --overlay (host dirs) or --tmp-overlay. */
+static int overlay_upper(struct sbx_rootfs *rf, const struct sbx_op *op, int *upper_fd,
+			 int *work_fd, char *upper, char *work, size_t size, struct sbx_err *err)
+{
+	if (op->overlay == SBX_OVERLAY_RW) {
+		if (layer_path(rf, op->upper, upper_fd, upper, size) < 0 ||
+		    layer_path(rf, op->work, work_fd, work, size) < 0)
+			return sbx_fail_errno(err, "can't open overlay upper or work dir for %s",
+					      op->dest);
+		return 0;
+	}
+	/* --tmp-overlay: an invisible tmpfs in the scratch root holds both. */
+	snprintf(upper, size, "/overlay-%u", rf->n_data++);
+	if (mkdir(upper, 0755) < 0 ||
+	    mount("tmpfs", upper, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755") < 0)
+		return sbx_fail_errno(err, "can't mount the tmpfs for %s", op->dest);
+	snprintf(work, size, "%.40s/work", upper);
+	strcat(upper, "/upper");
+	if (mkdir(upper, 0755) < 0 || mkdir(work, 0755) < 0)
+		return sbx_fail_errno(err, "can't create overlay dirs for %s", op->dest);
+	return 0;
+}
+
 static int do_overlay(struct sbx_rootfs *rf, const struct sbx_op *op, struct sbx_err *err)
 {
 	_cleanup_close_ int target_fd =
 		bm_mount_point(&rf->bm, rf->newroot_fd, op->dest, true, parent_mode(op));
 	_cleanup_close_ int upper_fd = -1, work_fd = -1, mnt_fd = -1;
-	_cleanup_free_ int *fds = xcalloc(op->n_layers, sizeof(int));
+	__attribute__((cleanup(layer_fds_close))) struct layer_fds lower_fds =
+		layer_fds_new(op->n_layers);
 	_cleanup_free_ char *lower = xcalloc(op->n_layers, 40);
 	char upper[64], work[64];
 	const char *opts[9] = { "lowerdir", lower };
 	size_t n = 2;
-	int r = -1;
 
 	if (target_fd < 0)
 		return sbx_fail_errno(err, "can't create mount point %s", op->dest);
 	/* overlayfs lists the top lower layer first; --overlay-src gives the
 	 * bottom one first. */
 	for (size_t i = 0; i < op->n_layers; i++) {
+		const char *layer = op->layers[op->n_layers - 1 - i];
 		char one[40];
 
-		fds[i] = -1;
-		if (layer_path(rf, op->layers[op->n_layers - 1 - i], &fds[i], one, sizeof(one)) < 0) {
-			sbx_fail_errno(err, "can't open overlay layer %s",
-				       op->layers[op->n_layers - 1 - i]);
-			goto out;
-		}
+		if (layer_path(rf, layer, &lower_fds.fds[i], one, sizeof(one)) < 0)
+			return sbx_fail_errno(err, "can't open overlay layer %s", layer);
 		strcat(lower, i ? ":" : "");
 		strcat(lower, one);
 	}
-	if (op->overlay == SBX_OVERLAY_RW) {
-		if (layer_path(rf, op->upper, &upper_fd, upper, sizeof(upper)) < 0 ||
-		    layer_path(rf, op->work, &work_fd, work, sizeof(work)) < 0) {
-			sbx_fail_errno(err, "can't open overlay upper or work dir for %s", op->dest);
-			goto out;
-		}
-	} else if (op->overlay == SBX_OVERLAY_TMP) {
-		/* An invisible tmpfs in the scratch root holds upper and work. */
-		snprintf(upper, sizeof(upper), "/overlay-%u", rf->n_data++);
-		if (mkdir(upper, 0755) < 0 ||
-		    mount("tmpfs", upper, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755") < 0) {
-			sbx_fail_errno(err, "can't mount the tmpfs for %s", op->dest);
-			goto out;
-		}
-		snprintf(work, sizeof(work), "%.40s/work", upper);
-		strcat(upper, "/upper");
-		if (mkdir(upper, 0755) < 0 || mkdir(work, 0755) < 0) {
-			sbx_fail_errno(err, "can't create overlay dirs for %s", op->dest);
-			goto out;
-		}
-	}
 	if (op->overlay != SBX_OVERLAY_RO) {
+		if (overlay_upper(rf, op, &upper_fd, &work_fd, upper, work, sizeof(upper), err) < 0)
+			return -1;
 		opts[n++] = "upperdir";
 		opts[n++] = upper;
 		opts[n++] = "workdir";
@@ -585,16 +609,9 @@ static int do_overlay(struct sbx_rootfs *rf, const struct sbx_op *op, struct sbx
 	mnt_fd = bm_mount_fs(&rf->bm, "overlay", opts,
 			     BM_NOSUID | BM_NODEV | (op->overlay == SBX_OVERLAY_RO ? BM_RDONLY : 0),
 			     target_fd);
-	if (mnt_fd < 0) {
-		sbx_fail_errno(err, "can't mount overlay on %s", op->dest);
-		goto out;
-	}
-	r = 0;
-out:
-	for (size_t i = 0; i < op->n_layers; i++)
-		if (fds[i] >= 0)
-			close(fds[i]);
-	return r;
+	if (mnt_fd < 0)
+		return sbx_fail_errno(err, "can't mount overlay on %s", op->dest);
+	return 0;
 }
 
 int rootfs_apply(struct sbx_rootfs *rf, const struct sbx_plan *plan, struct sbx_err *err)
