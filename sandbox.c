@@ -194,18 +194,28 @@ static void close_status_fds(const struct sbx_plan *plan)
 		close(plan->json_status_fd);
 }
 
-/* The fds options named for sbx's own use are not the command's. */
+static int cmp_int(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+	return (x > y) - (x < y);
+}
+
+/* The fds options named for sbx's own use are not the command's. Each is
+ * closed once: options may name the same fd, and a second close() would
+ * hit whatever reused the number in between. */
 static void close_plumbing(const struct sbx_plan *plan)
 {
-	int fds[N_PLUMBING];
+	_cleanup_free_ int *fds = xcalloc(N_PLUMBING + plan->n_ops, sizeof(int));
+	size_t n = N_PLUMBING;
 
 	plumbing_fds(plan, fds);
-	for (size_t i = 0; i < N_PLUMBING; i++)
-		if (fds[i] >= 0 && fds[i] != plan->sync_fd)
-			close(fds[i]);
 	for (size_t i = 0; i < plan->n_ops; i++)
-		if (plan->ops[i].kind == SBX_OP_BIND_FD && plan->ops[i].fd != plan->sync_fd)
-			close(plan->ops[i].fd);
+		if (plan->ops[i].kind == SBX_OP_BIND_FD)
+			fds[n++] = plan->ops[i].fd;
+	qsort(fds, n, sizeof(int), cmp_int);
+	for (size_t i = 0; i < n; i++)
+		if (fds[i] >= 0 && fds[i] != plan->sync_fd && (i == 0 || fds[i] != fds[i - 1]))
+			close(fds[i]);
 }
 
 /* --disable-userns, as bwrap: limit this user namespace to one child
@@ -284,12 +294,6 @@ static int set_exec_label(const struct sbx_plan *plan, struct sbx_err *err)
 	    write_file_at(AT_FDCWD, "/proc/thread-self/attr/exec", plan->exec_label) < 0)
 		return sbx_fail_errno(err, "can't set exec label %s", plan->exec_label);
 	return 0;
-}
-
-static int cmp_int(const void *a, const void *b)
-{
-	int x = *(const int *)a, y = *(const int *)b;
-	return (x > y) - (x < y);
 }
 
 /* close_range(2) (Linux 5.9), or one close() at a time up to the highest fd

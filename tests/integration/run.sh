@@ -1314,6 +1314,27 @@ t_json_status_without_exec() {
 	grep -qx '{ "exit-code": 4 }' status || fail "no exit-code line: $(cat status)"
 }
 
+# An fd that two options name is closed once. In the sandbox's one thread
+# nothing can reuse the number between two close() calls, so the second
+# leaves no trace but its EBADF: strace shows it. --info-fd and
+# --json-status-fd on one fd carry both documents (closed after --info-fd's,
+# the status line went to a closed or reused fd).
+t_fd_named_twice() {
+	sbx_only "bwrap closes a shared --info-fd and fails"
+	command -v strace >/dev/null || fail "strace is needed (bootstrap installs it)"
+	mkdir d
+	timeout 20 strace -f -qq -e trace=close -o trace "$SBX" "${BASE[@]}" --tmpfs /mnt \
+		--ro-bind-fd 5 /mnt/a --ro-bind-fd 5 /mnt/b --block-fd 6 --ro-bind-fd 6 /mnt/c \
+		--info-fd 7 --json-status-fd 7 sh -c 'ls /mnt; exit 3' 5<d 6<d 7>status </dev/null \
+		>"$W/.out" 2>"$W/.err"
+	RC=$? OUT=$(cat "$W/.out") ERR=$(cat "$W/.err")
+	expect_rc 3
+	expect_out "$(printf 'a\nb\nc')"
+	! grep -E 'close\([567]\) += -1 EBADF' trace || fail "an fd was closed twice"
+	[ "$(grep -c '"child-pid"' status)" = 2 ] || fail "not both start documents: $(cat status)"
+	[ "$(tail -n 1 status)" = '{ "exit-code": 3 }' ] || fail "no exit code last: $(cat status)"
+}
+
 # A --json-status-fd reader that closes its end after the start line: sbx
 # still exits with the command's status (EPIPE, not death by SIGPIPE),
 # and the command keeps its own SIGPIPE disposition.
