@@ -49,7 +49,6 @@ struct sbx_run {
 	int sync_fd; /* child's end: EOF or a byte from the monitor */
 	const char *host_tty;
 	mode_t umask;
-	int last_cap; /* read before the sandbox's /proc may be gone */
 	int proc_self_fd; /* the child's /proc/PID on the host's procfs, for --disable-userns */
 	int pid_sock[2]; /* --pidns --unshare-pid: the nested child reports itself */
 	int status_fd;   /* PID 1's end of the pipe it reports the status on, or -1 */
@@ -376,7 +375,7 @@ static void seal(struct sbx_run *run)
 	 * and the command lacks denies it all three, while the caller, who
 	 * owns the user namespace, can still open /proc/CHILD-PID/ns and root
 	 * (bwrap's callers do). The command's exec drops it. */
-	if (caps_apply(keep, run->pid1_guard, run->last_cap, &err) < 0)
+	if (caps_apply(keep, run->pid1_guard, &err) < 0)
 		child_fail(&err);
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
 		sbx_fail_errno(&err, "can't set no_new_privs");
@@ -684,7 +683,6 @@ static __attribute__((noreturn)) void sandbox_run(const struct sbx_plan *plan)
 
 	if (isatty(STDOUT_FILENO))
 		run.host_tty = ttyname(STDOUT_FILENO);
-	run.last_cap = caps_last_cap();
 	run.umask = umask(0);
 	umask(run.umask);
 	if (pipe2(pipe_fds, O_CLOEXEC) < 0 || (has_pid1(plan) && pipe2(status_fds, O_CLOEXEC) < 0) ||
