@@ -73,8 +73,9 @@ void *xreallocarray(void *p, size_t n, size_t size);
 char *xstrdup(const char *s);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-/* Read everything from fd (until EOF) into a NUL-terminated heap buffer;
- * more than max bytes is an error (an fd on /dev/zero must not eat memory). */
+/* Read everything from fd (until EOF) into a NUL-terminated heap buffer of
+ * at most max + 1 bytes; more than max bytes is an error with errno EFBIG
+ * (an fd on /dev/zero must not eat memory). */
 int read_all_fd(int fd, size_t max, char **out, size_t *len, struct sbx_err *err);
 /* Write all of buf to fd, retrying short writes and EINTR. 0 or -1/errno. */
 int write_all(int fd, const void *buf, size_t len);

@@ -1280,6 +1280,33 @@ t_file_and_data() {
 	expect_out "oneone" "the same fd twice gives both files the data"
 }
 
+# What sbx reads from fds is held in memory until setup: one --file or
+# --bind-data fd holds at most 256 MiB, all fds together at most 512 MiB
+# (man LIMITS); more is refused before any namespace, whatever the fds'
+# writers would go on to send.
+t_data_fd_limits() {
+	sbx_only "bwrap reads any amount"
+	local mib=$((1024 * 1024))
+	refuse --file 5 /f 5< <(head -c $((256 * mib + 1)) /dev/zero)
+	expect_err_has "--file: fd 5 holds more than 256 MiB"
+	refuse --bind-data 5 /f 5< <(head -c $((300 * mib)) /dev/zero)
+	expect_err_has "--bind-data: fd 5 holds more than 256 MiB"
+	# 200 + 200 + 200 MiB: the third goes past the total.
+	refuse --file 5 /a --bind-data 6 /b --ro-bind-data 7 /c \
+		5< <(head -c $((200 * mib)) /dev/zero) 6< <(head -c $((200 * mib)) /dev/zero) \
+		7< <(head -c $((200 * mib)) /dev/zero)
+	expect_err_has "--ro-bind-data: fd 7: more than 512 MiB read from fds in all"
+	# --args streams count towards it too.
+	printf -- '--file\0005\000/a\0--file\0006\000/b\0' >args
+	refuse --args 4 --file 7 /c 4<args 5< <(head -c $((250 * mib)) /dev/zero) \
+		6< <(head -c $((250 * mib)) /dev/zero) 7< <(head -c $((20 * mib)) /dev/zero)
+	expect_err_has "--file: fd 7: more than 512 MiB read from fds in all"
+	# Exactly 256 MiB in one fd, with room left, is taken.
+	runb --file 5 /f stat -c %s /f 5< <(head -c $((256 * mib)) /dev/zero)
+	expect_ok
+	expect_out $((256 * mib))
+}
+
 t_bind_fd() {
 	sbx_only "bwrap 0.8 lacks --bind-fd"
 	mkdir -p dir/sub && echo hi >dir/sub/f
