@@ -10,7 +10,8 @@
  * ACTION is allow, "errno NAME", kill or log; NAME is a syscall or @group
  * (groups live in groups.list beside the profiles). OP is == (whole 64-bit
  * value), =32 (low 32 bits equal: what the kernel sees of an int argument,
- * e.g. ioctl requests) or & (any of these bits set). */
+ * e.g. ioctl requests) or & (all of these bits set: (argN & VALUE) == VALUE;
+ * one rule per bit matches any of them). */
 #ifndef SBX_PROFILE_H
 #define SBX_PROFILE_H
 
