@@ -98,6 +98,8 @@ static int fake_bset(int option, int cap)
 		return -1;
 	}
 	cr_assert(option == PR_CAPBSET_DROP || option == PR_CAPBSET_READ);
+	if (cap >= 64) /* a kernel with more caps than a mask holds */
+		return 0;
 	if (option == PR_CAPBSET_DROP)
 		fake_dropped |= UINT64_C(1) << cap;
 	else
