@@ -48,6 +48,17 @@ static int sys_pivot_root(const char *new_root, const char *put_old)
 	return (int)syscall(SYS_pivot_root, new_root, put_old);
 }
 
+/* mount(2) a tmpfs of mode on path, labelled with --file-label's context. */
+static int mount_tmpfs(const struct sbx_rootfs *rf, const char *path, mode_t mode)
+{
+	struct bm_tmpfs_opts t;
+	_cleanup_free_ char *data = bm_mount_data(bm_tmpfs_opts(&t, mode, 0, rf->file_label));
+
+	if (data == NULL)
+		return -1;
+	return mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV | MS_SILENT, data);
+}
+
 int rootfs_prepare(struct sbx_rootfs *rf, struct sbx_err *err)
 {
 	rf->oldroot_fd = rf->newroot_fd = -1;
@@ -62,7 +73,7 @@ int rootfs_prepare(struct sbx_rootfs *rf, struct sbx_err *err)
 		return sbx_fail_errno(err, "can't chdir to %s", SCRATCH);
 	if (mkdir("newroot", 0755) < 0 || mkdir("oldroot", 0755) < 0)
 		return sbx_fail_errno(err, "can't create the scratch directories");
-	if (mount("tmpfs", "newroot", "tmpfs", MS_NOSUID | MS_NODEV | MS_SILENT, "mode=0755") < 0)
+	if (mount_tmpfs(rf, "newroot", 0755) < 0)
 		return sbx_fail_errno(err, "can't mount the new root's tmpfs");
 	/* Where the mount(2) fallback builds trees before moving them in. */
 	if (mkdir(STAGE_DIR, 0755) < 0 || mknod(STAGE_FILE, S_IFREG | 0444, 0) < 0)
@@ -302,16 +313,17 @@ static int do_dev(struct sbx_rootfs *rf, const struct sbx_op *op, struct sbx_err
 		{ "/proc/self/fd/1", "stdout" },  { "/proc/self/fd/2", "stderr" },
 		{ "/proc/kcore", "core" },	   { "pts/ptmx", "ptmx" },
 	};
-	static const char *const tmpfs_opts[] = { "mode", "0755", NULL };
 	static const char *const pts_opts[] = { "newinstance", NULL, "ptmxmode", "0666",
 						"mode", "620", NULL };
 	_cleanup_close_ int target_fd =
 		bm_mount_point(&rf->bm, rf->newroot_fd, op->dest, true, parent_mode(op));
 	_cleanup_close_ int dev_fd = -1, pts_fd = -1, pts_mnt = -1;
+	struct bm_tmpfs_opts t;
 
 	if (target_fd < 0)
 		return sbx_fail_errno(err, "can't create mount point %s", op->dest);
-	dev_fd = bm_mount_fs(&rf->bm, "tmpfs", tmpfs_opts, BM_NOSUID | BM_NODEV, target_fd);
+	dev_fd = bm_mount_fs(&rf->bm, "tmpfs", bm_tmpfs_opts(&t, 0755, 0, rf->file_label),
+			     BM_NOSUID | BM_NODEV, target_fd);
 	if (dev_fd < 0)
 		return sbx_fail_errno(err, "can't mount tmpfs on %s", op->dest);
 	for (size_t i = 0; i < sizeof(nodes) / sizeof(nodes[0]); i++) {
@@ -345,17 +357,16 @@ static int do_tmpfs(struct sbx_rootfs *rf, const struct sbx_op *op, struct sbx_e
 	_cleanup_close_ int target_fd =
 		bm_mount_point(&rf->bm, rf->newroot_fd, op->dest, true, parent_mode(op));
 	_cleanup_close_ int mnt_fd = -1;
-	char mode[16], size[32];
-	const char *opts[] = { "mode", mode, op->size ? "size" : NULL, size, NULL };
+	struct bm_tmpfs_opts t;
 	struct stat root_st;
 
 	if (target_fd < 0)
 		return sbx_fail_errno(err, "can't create mount point %s", op->dest);
-	snprintf(mode, sizeof(mode), "0%o", (unsigned)op->perms);
-	snprintf(size, sizeof(size), "%llu", (unsigned long long)op->size);
 	if (fstat(rf->newroot_fd, &root_st) < 0)
 		return sbx_fail_errno(err, "can't stat the new root");
-	mnt_fd = bm_mount_fs(&rf->bm, "tmpfs", opts, BM_NOSUID | BM_NODEV, target_fd);
+	mnt_fd = bm_mount_fs(&rf->bm, "tmpfs",
+			     bm_tmpfs_opts(&t, op->perms, op->size, rf->file_label),
+			     BM_NOSUID | BM_NODEV, target_fd);
 	if (mnt_fd < 0)
 		return sbx_fail_errno(err, "can't mount tmpfs on %s", op->dest);
 	return is_root(rf->newroot_fd, target_fd) ? refresh_root(rf, &root_st, err) : 0;
@@ -556,8 +567,7 @@ static int overlay_upper(struct sbx_rootfs *rf, const struct sbx_op *op, int *up
 	}
 	/* --tmp-overlay: an invisible tmpfs in the scratch root holds both. */
 	snprintf(upper, size, "/overlay-%u", rf->n_data++);
-	if (mkdir(upper, 0755) < 0 ||
-	    mount("tmpfs", upper, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755") < 0)
+	if (mkdir(upper, 0755) < 0 || mount_tmpfs(rf, upper, 0755) < 0)
 		return sbx_fail_errno(err, "can't mount the tmpfs for %s", op->dest);
 	snprintf(work, size, "%.40s/work", upper);
 	strcat(upper, "/upper");

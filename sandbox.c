@@ -611,7 +611,7 @@ static pid_t receive_nested_pid(int sock, int *pidfd)
 static __attribute__((noreturn)) void child_main(struct sbx_run *run)
 {
 	const struct sbx_plan *plan = run->plan;
-	struct sbx_rootfs rf = { .host_tty = run->host_tty };
+	struct sbx_rootfs rf = { .host_tty = run->host_tty, .file_label = plan->file_label };
 	struct sbx_err err;
 	char byte;
 
