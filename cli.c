@@ -411,13 +411,41 @@ static int get_fd(const struct option *o, const char *s, int *fd, struct sbx_err
 }
 
 /* --info-fd, --sync-fd, --userns, ...: an fd stored in the plan. */
+/* The plan's fd fields that opt_fd fills: an option's flags name one. */
+enum plan_fd {
+	PFD_USERNS,
+	PFD_USERNS2,
+	PFD_PIDNS,
+	PFD_INFO,
+	PFD_JSON_STATUS,
+	PFD_SYNC,
+	PFD_BLOCK,
+	PFD_USERNS_BLOCK,
+};
+
+static int *plan_fd(struct sbx_plan *plan, enum plan_fd which)
+{
+	int *const fields[] = {
+		[PFD_USERNS] = &plan->userns_fd,
+		[PFD_USERNS2] = &plan->userns2_fd,
+		[PFD_PIDNS] = &plan->pidns_fd,
+		[PFD_INFO] = &plan->info_fd,
+		[PFD_JSON_STATUS] = &plan->json_status_fd,
+		[PFD_SYNC] = &plan->sync_fd,
+		[PFD_BLOCK] = &plan->block_fd,
+		[PFD_USERNS_BLOCK] = &plan->userns_block_fd,
+	};
+
+	return fields[which];
+}
+
 static int opt_fd(struct parse *p, const struct option *o, char **a, struct sbx_err *err)
 {
 	int fd;
 
 	if (get_fd(o, a[0], &fd, err) < 0)
 		return -1;
-	*(int *)((char *)p->plan + o->flags) = fd;
+	*plan_fd(p->plan, (enum plan_fd)o->flags) = fd;
 	return 0;
 }
 
@@ -802,8 +830,6 @@ static int opt_args(struct parse *p, const struct option *o, char **a, struct sb
 #define OPT(n, k, fn, fl, g, mv, h) { n, k, fn, fl, 0, g, mv, h }
 #define OPTT(n, k, fn, fl, t, g, mv, h) { n, k, fn, fl, t, g, mv, h }
 
-#define PLAN_FD(field) ((unsigned)offsetof(struct sbx_plan, field))
-
 static const struct option options[] = {
 	OPT("--help", 0, opt_help, 0, G_GENERAL, "", "Print this help and exit"),
 	OPT("--version", 0, opt_version, 0, G_GENERAL, "", "Print version and exit"),
@@ -827,11 +853,11 @@ static const struct option options[] = {
 	    "Create a new cgroup namespace"),
 	OPT("--unshare-cgroup-try", 0, opt_unshare, NS_CGROUP_TRY, G_NS, "",
 	    "Create a new cgroup namespace if possible"),
-	OPT("--userns", 1, opt_fd, PLAN_FD(userns_fd), G_NS, "FD",
+	OPT("--userns", 1, opt_fd, PFD_USERNS, G_NS, "FD",
 	    "Use this user namespace (not with --unshare-user)"),
-	OPT("--userns2", 1, opt_fd, PLAN_FD(userns2_fd), G_NS, "FD",
+	OPT("--userns2", 1, opt_fd, PFD_USERNS2, G_NS, "FD",
 	    "After setup switch to this user namespace (with --userns)"),
-	OPT("--pidns", 1, opt_fd, PLAN_FD(pidns_fd), G_NS, "FD",
+	OPT("--pidns", 1, opt_fd, PFD_PIDNS, G_NS, "FD",
 	    "Use this PID namespace (as parent with --unshare-pid)"),
 	OPT("--disable-userns", 0, opt_userns_flag, U_DISABLE, G_NS, "",
 	    "Forbid new user namespaces inside the sandbox"),
@@ -918,15 +944,15 @@ static const struct option options[] = {
 	OPT("--file-label", 1, opt_label, 1, G_SEC, "LABEL",
 	    "SELinux label of files sbx creates"),
 
-	OPT("--info-fd", 1, opt_fd, PLAN_FD(info_fd), G_STATUS, "FD",
+	OPT("--info-fd", 1, opt_fd, PFD_INFO, G_STATUS, "FD",
 	    "Write the child's pid and namespaces as JSON to FD"),
-	OPT("--json-status-fd", 1, opt_fd, PLAN_FD(json_status_fd), G_STATUS, "FD",
+	OPT("--json-status-fd", 1, opt_fd, PFD_JSON_STATUS, G_STATUS, "FD",
 	    "Write JSON status lines (start, exit code) to FD"),
-	OPT("--sync-fd", 1, opt_fd, PLAN_FD(sync_fd), G_STATUS, "FD",
+	OPT("--sync-fd", 1, opt_fd, PFD_SYNC, G_STATUS, "FD",
 	    "Keep FD open while the sandbox runs"),
-	OPT("--block-fd", 1, opt_fd, PLAN_FD(block_fd), G_STATUS, "FD",
+	OPT("--block-fd", 1, opt_fd, PFD_BLOCK, G_STATUS, "FD",
 	    "Wait for data on FD before running the command"),
-	OPT("--userns-block-fd", 1, opt_fd, PLAN_FD(userns_block_fd), G_STATUS, "FD",
+	OPT("--userns-block-fd", 1, opt_fd, PFD_USERNS_BLOCK, G_STATUS, "FD",
 	    "Wait for data on FD before using the user namespace"),
 };
 

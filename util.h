@@ -84,14 +84,15 @@ int write_file_at(int dirfd, const char *path, const char *data);
 /* Read a small text file into buf (NUL-terminated). bytes read or -1/errno. */
 ssize_t read_file_at(int dirfd, const char *path, char *buf, size_t size);
 
-/* Retry on EINTR. */
-#define SBX_RETRY(expr)                                                                    \
-	({                                                                                 \
-		long _r;                                                                   \
-		do                                                                         \
-			_r = (long)(expr);                                                 \
-		while (_r == -1 && errno == EINTR);                                        \
-		_r;                                                                        \
+/* Retry on EINTR. The value has expr's own type (an int fd stays an int, a
+ * read's ssize_t an ssize_t), so no caller needs a cast. */
+#define SBX_RETRY(expr)                             \
+	({                                          \
+		__typeof__(expr) _r;                \
+		do                                  \
+			_r = (expr);                \
+		while (_r == -1 && errno == EINTR); \
+		_r;                                 \
 	})
 
 #endif
