@@ -22,7 +22,8 @@ struct ctx {
 	size_t errsize;
 };
 
-static int fail(struct ctx *c, const char *file, int line, const char *fmt, ...)
+static __attribute__((format(printf, 4, 5))) int fail(struct ctx *c, const char *file, int line,
+						      const char *fmt, ...)
 {
 	va_list ap;
 	int n = snprintf(c->err, c->errsize, "%s:%d: ", file, line);
