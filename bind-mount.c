@@ -747,19 +747,57 @@ undo: {
 }
 }
 
-static int legacy_mount_fs(const struct bm_env *env, const char *type, const char *const *opts,
-			   unsigned attrs, int target_fd)
+const char *const *bm_tmpfs_opts(struct bm_tmpfs_opts *t, mode_t mode, uint64_t size,
+				 const char *label)
+{
+	size_t n = 0;
+
+	snprintf(t->mode, sizeof(t->mode), "0%o", (unsigned)mode);
+	snprintf(t->size, sizeof(t->size), "%llu", (unsigned long long)size);
+	t->kv[n++] = "mode";
+	t->kv[n++] = t->mode;
+	if (size) {
+		t->kv[n++] = "size";
+		t->kv[n++] = t->size;
+	}
+	/* SELinux takes context= for a tmpfs also in a user namespace (it is
+	 * one of the filesystems selinux_set_mnt_opts() exempts). */
+	if (label) {
+		t->kv[n++] = "context";
+		t->kv[n++] = label;
+	}
+	t->kv[n] = NULL;
+	return t->kv;
+}
+
+char *bm_mount_data(const char *const *opts)
 {
 	_cleanup_free_ char *data = xstrdup("");
-	_cleanup_close_ int mnt_fd = -1;
 
 	for (; opts && opts[0]; opts += 2) {
-		char *more = xasprintf("%s%s%s%s%s", data, *data ? "," : "", opts[0],
-				       opts[1] ? "=" : "", opts[1] ? opts[1] : "");
+		const char *v = opts[1], *q = v && strchr(v, ',') ? "\"" : "";
+		char *more;
 
+		if (v && strchr(v, '"')) {
+			errno = EINVAL;
+			return NULL;
+		}
+		more = xasprintf("%s%s%s%s%s%s%s", data, *data ? "," : "", opts[0], v ? "=" : "", q,
+				 v ? v : "", q);
 		free(data);
 		data = more;
 	}
+	return sbx_steal_ptr(&data);
+}
+
+static int legacy_mount_fs(const struct bm_env *env, const char *type, const char *const *opts,
+			   unsigned attrs, int target_fd)
+{
+	_cleanup_free_ char *data = bm_mount_data(opts);
+	_cleanup_close_ int mnt_fd = -1;
+
+	if (data == NULL)
+		return -1;
 	if (mount(type, env->stage_dir, type, ms_flags(attrs) | MS_SILENT, data) < 0)
 		return -1;
 	mnt_fd = SBX_RETRY(open(env->stage_dir, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));

@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "util.h"
@@ -73,6 +74,22 @@ int bm_bind(const struct bm_env *env, int src_fd, int target_fd, unsigned attrs,
  * fd of the new mount's root (O_CLOEXEC) or -1/errno. */
 int bm_mount_fs(const struct bm_env *env, const char *type, const char *const *opts,
 		unsigned attrs, int target_fd);
+
+/* The options of a tmpfs for bm_mount_fs(): mode, size unless 0, and with
+ * a label (--file-label) the SELinux context of everything on it, as
+ * bwrap's label_mount() gives. Points into t. */
+struct bm_tmpfs_opts {
+	char mode[16], size[32];
+	const char *kv[7];
+};
+const char *const *bm_tmpfs_opts(struct bm_tmpfs_opts *t, mode_t mode, uint64_t size,
+				 const char *label);
+
+/* The data string mount(2) takes for opts (pairs as bm_mount_fs's):
+ * "key=value,flag", a value with a comma in double quotes (an SELinux
+ * context's categories, "s0:c1,c2": SELinux reads context="..." whole).
+ * Heap string, or NULL with EINVAL for a value holding a quote. */
+char *bm_mount_data(const char *const *opts);
 
 /* Add attrs to the mount whose root is fd (not to its submounts). EINVAL
  * if fd is not the root of a mount. */

@@ -11,8 +11,8 @@
 
 #include <cap-ng.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <linux/capability.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -58,17 +58,6 @@ uint64_t caps_permitted(void)
 	return (uint64_t)data[1].permitted << 32 | data[0].permitted;
 }
 
-int caps_last_cap(void)
-{
-	char buf[16];
-	int v;
-
-	if (read_file_at(AT_FDCWD, "/proc/sys/kernel/cap_last_cap", buf, sizeof(buf)) > 0 &&
-	    (v = atoi(buf)) > 0 && v < 64)
-		return v;
-	return CAP_LAST_CAP;
-}
-
 uint64_t caps_pid1_guard(uint64_t keep, uint64_t permitted)
 {
 	/* Capabilities that give nothing inside a user namespace and little
@@ -88,15 +77,44 @@ uint64_t caps_pid1_guard(uint64_t keep, uint64_t permitted)
 	return left & -left; /* the lowest, or 0 */
 }
 
-int caps_apply(uint64_t keep, uint64_t permitted_only, int last_cap, struct sbx_err *err)
+int caps_bset_prctl(int option, int cap)
+{
+	return prctl(option, (unsigned long)cap, 0, 0, 0);
+}
+
+int caps_drop_bounding(uint64_t keep, int (*bset)(int option, int cap), struct sbx_err *err)
+{
+	/* From 0 up until the kernel says EINVAL (cap_valid() fails):
+	 * /proc/sys/kernel/cap_last_cap may be unreadable or covered, and the
+	 * build's headers may be older than the kernel. A kept cap is only
+	 * read, which is as valid as dropping it. */
+	for (int cap = 0; cap <= 64; cap++) {
+		bool kept = cap < 64 && (keep & (UINT64_C(1) << cap));
+
+		if (bset(kept ? PR_CAPBSET_READ : PR_CAPBSET_DROP, cap) >= 0)
+			continue;
+		/* Every kernel sbx runs on (Linux 4.18 and later) has the caps
+		 * up to CAP_AUDIT_READ: an EINVAL below is a refusal, not the
+		 * end of the set. */
+		if (errno != EINVAL || cap <= CAP_AUDIT_READ)
+			return sbx_fail_errno(err, "can't drop capability %d from the bounding set",
+					      cap);
+		return cap - 1;
+	}
+	/* The set is 64 bits wide (capget(2)): a kernel with more would need
+	 * an ABI sbx does not know. */
+	return sbx_fail(err, "the kernel knows capabilities beyond 63: can't drop them all");
+}
+
+int caps_apply(uint64_t keep, uint64_t permitted_only, struct sbx_err *err)
 {
 	/* The bounding set and the ambient set by prctl, the rest with
 	 * libcap-ng: asked for the bounding or ambient set, libcap-ng reads
 	 * /proc/PID/status three times (~40 us of a 4 ms start). */
-	for (int cap = 0; cap <= last_cap; cap++)
-		if (!(keep & (UINT64_C(1) << cap)) && prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0)
-			return sbx_fail_errno(err, "can't drop capability %d from the bounding set",
-					      cap);
+	int last_cap = caps_drop_bounding(keep, caps_bset_prctl, err);
+
+	if (last_cap < 0)
+		return -1;
 	capng_clear(CAPNG_SELECT_CAPS);
 	for (int cap = 0; cap < 64; cap++) {
 		if (!(keep & (UINT64_C(1) << cap)))

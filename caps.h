@@ -21,9 +21,6 @@ uint64_t caps_compute(const struct sbx_plan *plan, uint64_t available);
 /* The process's permitted set, as a mask. */
 uint64_t caps_permitted(void);
 
-/* The highest capability the running kernel knows. */
-int caps_last_cap(void);
-
 /* A capability for PID 1 to hold in its permitted set only, that the
  * command (keeping keep) lacks, CAP_WAKE_ALARM if it can be, or 0 if
  * permitted has none that keep lacks: the
@@ -33,9 +30,17 @@ int caps_last_cap(void);
  * outside, has all of them there. */
 uint64_t caps_pid1_guard(uint64_t keep, uint64_t permitted);
 
+/* Drop every capability but keep's from the bounding set, from 0 up to
+ * the first the kernel refuses with EINVAL, through bset (caps_bset_prctl,
+ * or a stand-in kernel in the unit tests). Returns the highest capability
+ * the kernel knows, or -1 with err filled on any other error. */
+int caps_drop_bounding(uint64_t keep, int (*bset)(int option, int cap), struct sbx_err *err);
+/* prctl(option, cap): PR_CAPBSET_DROP or PR_CAPBSET_READ. */
+int caps_bset_prctl(int option, int cap);
+
 /* Make keep the bounding, permitted, effective, inheritable and ambient
  * sets (ambient so a non-root uid keeps them across exec), and add
  * permitted_only to the permitted set alone (gone at the next exec). */
-int caps_apply(uint64_t keep, uint64_t permitted_only, int last_cap, struct sbx_err *err);
+int caps_apply(uint64_t keep, uint64_t permitted_only, struct sbx_err *err);
 
 #endif

@@ -22,13 +22,15 @@
 /* The bwrap release whose command line sbx implements. */
 #define SBX_BWRAP_VERSION "0.11.1"
 
-/* Upper bounds that keep a hostile --args stream from exhausting memory. */
+/* Upper bounds that keep a hostile caller from making sbx hold gigabytes:
+ * what is read from fds is held in memory until setup (man sbx, LIMITS). */
 #define ARGS_MAX_DEPTH 32
-#define ARGS_MAX_BYTES (256u * 1024 * 1024)
-/* A --file/--bind-data payload is held in memory until setup. */
-#define DATA_MAX_BYTES ((size_t)1 << 30)
+#define ARGS_MAX_BYTES ((size_t)256 << 20) /* all --args streams together */
+#define DATA_MAX_BYTES ((size_t)256 << 20) /* one --file/--bind-data fd */
 /* BPF_MAXINSNS instructions of 8 bytes, plus one to see "too long". */
 #define SECCOMP_MAX_BYTES ((size_t)4096 * 8 + 8)
+/* Everything read from fds (and --seccomp-profile files) in one run. */
+#define READ_MAX_BYTES ((size_t)512 << 20)
 
 struct parse {
 	struct sbx_plan *plan;
@@ -40,7 +42,8 @@ struct parse {
 	uint64_t next_size;
 	bool userns_try, cgroup_try, share_net;
 	bool uid_set, gid_set;
-	size_t args_bytes;
+	size_t args_bytes; /* read from --args streams */
+	size_t read_bytes; /* read from any fd or file: at most READ_MAX_BYTES */
 	enum sbx_cli_result result;
 	size_t depth; /* of --args nesting */
 	/* Pending --overlay-src layers for the next overlay op. */
@@ -408,13 +411,41 @@ static int get_fd(const struct option *o, const char *s, int *fd, struct sbx_err
 }
 
 /* --info-fd, --sync-fd, --userns, ...: an fd stored in the plan. */
+/* The plan's fd fields that opt_fd fills: an option's flags name one. */
+enum plan_fd {
+	PFD_USERNS,
+	PFD_USERNS2,
+	PFD_PIDNS,
+	PFD_INFO,
+	PFD_JSON_STATUS,
+	PFD_SYNC,
+	PFD_BLOCK,
+	PFD_USERNS_BLOCK,
+};
+
+static int *plan_fd(struct sbx_plan *plan, enum plan_fd which)
+{
+	int *const fields[] = {
+		[PFD_USERNS] = &plan->userns_fd,
+		[PFD_USERNS2] = &plan->userns2_fd,
+		[PFD_PIDNS] = &plan->pidns_fd,
+		[PFD_INFO] = &plan->info_fd,
+		[PFD_JSON_STATUS] = &plan->json_status_fd,
+		[PFD_SYNC] = &plan->sync_fd,
+		[PFD_BLOCK] = &plan->block_fd,
+		[PFD_USERNS_BLOCK] = &plan->userns_block_fd,
+	};
+
+	return fields[which];
+}
+
 static int opt_fd(struct parse *p, const struct option *o, char **a, struct sbx_err *err)
 {
 	int fd;
 
 	if (get_fd(o, a[0], &fd, err) < 0)
 		return -1;
-	*(int *)((char *)p->plan + o->flags) = fd;
+	*plan_fd(p->plan, (enum plan_fd)o->flags) = fd;
 	return 0;
 }
 
@@ -425,6 +456,42 @@ static const struct sbx_blob *read_before(const struct parse *p, int fd)
 		if (p->fd_data[i].fd == fd)
 			return &p->fd_data[i].blob;
 	return NULL;
+}
+
+/* "256 MiB", or "32776 bytes" for a size that is not whole MiB. */
+static const char *size_words(size_t n, char *buf, size_t size)
+{
+	if (n % ((size_t)1 << 20) == 0)
+		snprintf(buf, size, "%zu MiB", n >> 20);
+	else
+		snprintf(buf, size, "%zu bytes", n);
+	return buf;
+}
+
+/* Read fd whole into *buf: more than max bytes is an error (errno EFBIG),
+ * and so is more than what is left of READ_MAX_BYTES (E2BIG). what says
+ * whose fd it is. */
+static int read_within(struct parse *p, const char *what, int fd, size_t max, char **buf,
+		       size_t *len, struct sbx_err *err)
+{
+	size_t room = READ_MAX_BYTES - p->read_bytes;
+	char words[32];
+
+	if (read_all_fd(fd, max < room ? max : room, buf, len, err) < 0) {
+		if (errno != EFBIG)
+			return -1;
+		if (max >= room)
+			sbx_fail(err, "%s: fd %d: more than %s read from fds in all", what, fd,
+				 size_words(READ_MAX_BYTES, words, sizeof(words)));
+		else
+			sbx_fail(err, "%s: fd %d holds more than %s", what, fd,
+				 size_words(max, words, sizeof(words)));
+		/* Set last, for a caller who may say it better. */
+		errno = max >= room ? E2BIG : EFBIG;
+		return -1;
+	}
+	p->read_bytes += *len;
+	return 0;
 }
 
 /* The whole content of fd, read once and closed (bwrap closes it too). */
@@ -444,7 +511,7 @@ static int fd_blob(struct parse *p, const struct option *o, const char *s, size_
 	}
 	if (fcntl(fd, F_GETFD) < 0)
 		return sbx_fail(err, "%s: fd %d is not open", o->name, fd);
-	if (read_all_fd(fd, max, &buf, &len, err) < 0)
+	if (read_within(p, o->name, fd, max, &buf, &len, err) < 0)
 		return -1;
 	close(fd);
 	own(p, buf);
@@ -563,8 +630,12 @@ static int opt_seccomp_profile(struct parse *p, const struct option *o, char **a
 
 		if (fd < 0)
 			return sbx_fail_errno(err, "%s: can't open %s", o->name, a[0]);
-		if (read_all_fd(fd, SECCOMP_MAX_BYTES, &buf, &len, err) < 0)
+		if (read_within(p, o->name, fd, SECCOMP_MAX_BYTES, &buf, &len, err) < 0) {
+			if (errno == EFBIG)
+				return sbx_fail(err, "%s: %s is too long for a BPF program",
+						o->name, a[0]);
 			return -1;
+		}
 		blob = (struct sbx_blob){ own(p, buf), len };
 		if (!filter_blob_valid(&blob))
 			return sbx_fail(err, "%s: %s is not a compiled BPF program (%zu bytes)",
@@ -732,14 +803,14 @@ static int opt_args(struct parse *p, const struct option *o, char **a, struct sb
 
 	if (get_fd(o, a[0], &fd, err) < 0)
 		return -1;
-	if (read_all_fd(fd, ARGS_MAX_BYTES - p->args_bytes, &buf, &len, err) < 0)
+	if (read_within(p, o->name, fd, ARGS_MAX_BYTES - p->args_bytes, &buf, &len, err) < 0) {
+		if (errno == EFBIG)
+			return sbx_fail(err, "--args: more than %zu MiB of arguments in all",
+					ARGS_MAX_BYTES >> 20);
 		return -1;
+	}
 	close(fd);
 	p->args_bytes += len;
-	if (p->args_bytes > ARGS_MAX_BYTES) {
-		free(buf);
-		return sbx_fail(err, "--args: more than %u bytes of arguments", ARGS_MAX_BYTES);
-	}
 	own(p, buf);
 
 	/* NUL-separated; a missing NUL after the last argument is tolerated,
@@ -758,8 +829,6 @@ static int opt_args(struct parse *p, const struct option *o, char **a, struct sb
 
 #define OPT(n, k, fn, fl, g, mv, h) { n, k, fn, fl, 0, g, mv, h }
 #define OPTT(n, k, fn, fl, t, g, mv, h) { n, k, fn, fl, t, g, mv, h }
-
-#define PLAN_FD(field) ((unsigned)offsetof(struct sbx_plan, field))
 
 static const struct option options[] = {
 	OPT("--help", 0, opt_help, 0, G_GENERAL, "", "Print this help and exit"),
@@ -784,11 +853,11 @@ static const struct option options[] = {
 	    "Create a new cgroup namespace"),
 	OPT("--unshare-cgroup-try", 0, opt_unshare, NS_CGROUP_TRY, G_NS, "",
 	    "Create a new cgroup namespace if possible"),
-	OPT("--userns", 1, opt_fd, PLAN_FD(userns_fd), G_NS, "FD",
+	OPT("--userns", 1, opt_fd, PFD_USERNS, G_NS, "FD",
 	    "Use this user namespace (not with --unshare-user)"),
-	OPT("--userns2", 1, opt_fd, PLAN_FD(userns2_fd), G_NS, "FD",
+	OPT("--userns2", 1, opt_fd, PFD_USERNS2, G_NS, "FD",
 	    "After setup switch to this user namespace (with --userns)"),
-	OPT("--pidns", 1, opt_fd, PLAN_FD(pidns_fd), G_NS, "FD",
+	OPT("--pidns", 1, opt_fd, PFD_PIDNS, G_NS, "FD",
 	    "Use this PID namespace (as parent with --unshare-pid)"),
 	OPT("--disable-userns", 0, opt_userns_flag, U_DISABLE, G_NS, "",
 	    "Forbid new user namespaces inside the sandbox"),
@@ -876,15 +945,15 @@ static const struct option options[] = {
 	OPT("--file-label", 1, opt_label, 1, G_SEC, "LABEL",
 	    "SELinux label of files sbx creates"),
 
-	OPT("--info-fd", 1, opt_fd, PLAN_FD(info_fd), G_STATUS, "FD",
+	OPT("--info-fd", 1, opt_fd, PFD_INFO, G_STATUS, "FD",
 	    "Write the child's pid and namespaces as JSON to FD"),
-	OPT("--json-status-fd", 1, opt_fd, PLAN_FD(json_status_fd), G_STATUS, "FD",
+	OPT("--json-status-fd", 1, opt_fd, PFD_JSON_STATUS, G_STATUS, "FD",
 	    "Write JSON status lines (start, exit code) to FD"),
-	OPT("--sync-fd", 1, opt_fd, PLAN_FD(sync_fd), G_STATUS, "FD",
+	OPT("--sync-fd", 1, opt_fd, PFD_SYNC, G_STATUS, "FD",
 	    "Keep FD open while the sandbox runs"),
-	OPT("--block-fd", 1, opt_fd, PLAN_FD(block_fd), G_STATUS, "FD",
+	OPT("--block-fd", 1, opt_fd, PFD_BLOCK, G_STATUS, "FD",
 	    "Wait for data on FD before running the command"),
-	OPT("--userns-block-fd", 1, opt_fd, PLAN_FD(userns_block_fd), G_STATUS, "FD",
+	OPT("--userns-block-fd", 1, opt_fd, PFD_USERNS_BLOCK, G_STATUS, "FD",
 	    "Wait for data on FD before using the user namespace"),
 };
 

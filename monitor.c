@@ -523,7 +523,10 @@ int monitor_report_start(pid_t child, const struct sbx_plan *plan)
 		len = format_start(child, plan, true, buf, sizeof(buf));
 		if (len < 0 || write_all(plan->info_fd, buf, (size_t)len) < 0)
 			return -1;
-		close(plan->info_fd);
+		/* Given to --json-status-fd too, the status lines follow on it:
+		 * closed here, they would go to whatever reused the number. */
+		if (plan->info_fd != plan->json_status_fd)
+			close(plan->info_fd);
 	}
 	if (plan->json_status_fd >= 0) {
 		len = format_start(child, plan, false, buf, sizeof(buf));

@@ -55,6 +55,17 @@ static int sys_pivot_root(const char *new_root, const char *put_old)
 	return (int)syscall(SYS_pivot_root, new_root, put_old);
 }
 
+/* mount(2) a tmpfs of mode on path, labelled with --file-label's context. */
+static int mount_tmpfs(const struct sbx_rootfs *rf, const char *path, mode_t mode)
+{
+	struct bm_tmpfs_opts t;
+	_cleanup_free_ char *data = bm_mount_data(bm_tmpfs_opts(&t, mode, 0, rf->file_label));
+
+	if (data == NULL)
+		return -1;
+	return mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV | MS_SILENT, data);
+}
+
 int rootfs_prepare(struct sbx_rootfs *rf, struct sbx_err *err)
 {
 	rf->oldroot_fd = rf->newroot_fd = -1;
@@ -69,7 +80,7 @@ int rootfs_prepare(struct sbx_rootfs *rf, struct sbx_err *err)
 		return sbx_fail_errno(err, "can't chdir to %s", SCRATCH);
 	if (mkdir("newroot", 0755) < 0 || mkdir("oldroot", 0755) < 0)
 		return sbx_fail_errno(err, "can't create the scratch directories");
-	if (mount("tmpfs", "newroot", "tmpfs", MS_NOSUID | MS_NODEV | MS_SILENT, "mode=0755") < 0)
+	if (mount_tmpfs(rf, "newroot", 0755) < 0)
 		return sbx_fail_errno(err, "can't mount the new root's tmpfs");
 	/* Where the mount(2) fallback builds trees before moving them in. */
 	if (mkdir(STAGE_DIR, 0755) < 0 || mknod(STAGE_FILE, S_IFREG | 0444, 0) < 0 ||
@@ -406,16 +417,17 @@ static int do_dev(struct sbx_rootfs *rf, const struct sbx_op *op, struct sbx_err
 		{ "/proc/self/fd/1", "stdout" },  { "/proc/self/fd/2", "stderr" },
 		{ "/proc/kcore", "core" },	   { "pts/ptmx", "ptmx" },
 	};
-	static const char *const tmpfs_opts[] = { "mode", "0755", NULL };
 	static const char *const pts_opts[] = { "newinstance", NULL, "ptmxmode", "0666",
 						"mode", "620", NULL };
 	_cleanup_close_ int target_fd =
 		bm_mount_point(&rf->bm, rf->newroot_fd, op->dest, true, parent_mode(op));
 	_cleanup_close_ int dev_fd = -1, pts_fd = -1, pts_mnt = -1;
+	struct bm_tmpfs_opts t;
 
 	if (target_fd < 0)
 		return sbx_fail_errno(err, "can't create mount point %s", op->dest);
-	dev_fd = bm_mount_fs(&rf->bm, "tmpfs", tmpfs_opts, BM_NOSUID | BM_NODEV, target_fd);
+	dev_fd = bm_mount_fs(&rf->bm, "tmpfs", bm_tmpfs_opts(&t, 0755, 0, rf->file_label),
+			     BM_NOSUID | BM_NODEV, target_fd);
 	if (dev_fd < 0)
 		return sbx_fail_errno(err, "can't mount tmpfs on %s", op->dest);
 	for (size_t i = 0; i < sizeof(nodes) / sizeof(nodes[0]); i++) {
@@ -449,17 +461,16 @@ static int do_tmpfs(struct sbx_rootfs *rf, const struct sbx_op *op, struct sbx_e
 	_cleanup_close_ int target_fd =
 		bm_mount_point(&rf->bm, rf->newroot_fd, op->dest, true, parent_mode(op));
 	_cleanup_close_ int mnt_fd = -1;
-	char mode[16], size[32];
-	const char *opts[] = { "mode", mode, op->size ? "size" : NULL, size, NULL };
+	struct bm_tmpfs_opts t;
 	struct stat root_st;
 
 	if (target_fd < 0)
 		return sbx_fail_errno(err, "can't create mount point %s", op->dest);
-	snprintf(mode, sizeof(mode), "0%o", (unsigned)op->perms);
-	snprintf(size, sizeof(size), "%llu", (unsigned long long)op->size);
 	if (fstat(rf->newroot_fd, &root_st) < 0)
 		return sbx_fail_errno(err, "can't stat the new root");
-	mnt_fd = bm_mount_fs(&rf->bm, "tmpfs", opts, BM_NOSUID | BM_NODEV, target_fd);
+	mnt_fd = bm_mount_fs(&rf->bm, "tmpfs",
+			     bm_tmpfs_opts(&t, op->perms, op->size, rf->file_label),
+			     BM_NOSUID | BM_NODEV, target_fd);
 	if (mnt_fd < 0)
 		return sbx_fail_errno(err, "can't mount tmpfs on %s", op->dest);
 	return is_root(rf->newroot_fd, target_fd) ? refresh_root(rf, &root_st, err) : 0;
@@ -624,56 +635,79 @@ static int layer_path(struct sbx_rootfs *rf, const char *host, int *fd, char *bu
 	return 0;
 }
 
+/* The lower layers' fds, all -1 until opened: closed together on every
+ * return (a zero left in the array would close fd 0). */
+struct layer_fds {
+	int *fds;
+	size_t n;
+};
+
+static void layer_fds_close(struct layer_fds *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		sbx_closep(&l->fds[i]);
+	free(l->fds);
+}
+
+static struct layer_fds layer_fds_new(size_t n)
+{
+	struct layer_fds l = { xcalloc(n, sizeof(int)), n };
+
+	for (size_t i = 0; i < n; i++)
+		l.fds[i] = -1;
+	return l;
+}
+
+/* The upper and work dirs for --overlay (host dirs) or --tmp-overlay. */
+static int overlay_upper(struct sbx_rootfs *rf, const struct sbx_op *op, int *upper_fd,
+			 int *work_fd, char *upper, char *work, size_t size, struct sbx_err *err)
+{
+	if (op->overlay == SBX_OVERLAY_RW) {
+		if (layer_path(rf, op->upper, upper_fd, upper, size) < 0 ||
+		    layer_path(rf, op->work, work_fd, work, size) < 0)
+			return sbx_fail_errno(err, "can't open overlay upper or work dir for %s",
+					      op->dest);
+		return 0;
+	}
+	/* --tmp-overlay: an invisible tmpfs in the scratch root holds both. */
+	snprintf(upper, size, "/overlay-%u", rf->n_data++);
+	if (mkdir(upper, 0755) < 0 || mount_tmpfs(rf, upper, 0755) < 0)
+		return sbx_fail_errno(err, "can't mount the tmpfs for %s", op->dest);
+	snprintf(work, size, "%.40s/work", upper);
+	strcat(upper, "/upper");
+	if (mkdir(upper, 0755) < 0 || mkdir(work, 0755) < 0)
+		return sbx_fail_errno(err, "can't create overlay dirs for %s", op->dest);
+	return 0;
+}
+
 static int do_overlay(struct sbx_rootfs *rf, const struct sbx_op *op, struct sbx_err *err)
 {
 	_cleanup_close_ int target_fd =
 		bm_mount_point(&rf->bm, rf->newroot_fd, op->dest, true, parent_mode(op));
 	_cleanup_close_ int upper_fd = -1, work_fd = -1, mnt_fd = -1;
-	_cleanup_free_ int *fds = xcalloc(op->n_layers, sizeof(int));
+	__attribute__((cleanup(layer_fds_close))) struct layer_fds lower_fds =
+		layer_fds_new(op->n_layers);
 	_cleanup_free_ char *lower = xcalloc(op->n_layers, 40);
 	char upper[64], work[64];
 	const char *opts[9] = { "lowerdir", lower };
 	size_t n = 2;
-	int r = -1;
 
 	if (target_fd < 0)
 		return sbx_fail_errno(err, "can't create mount point %s", op->dest);
 	/* overlayfs lists the top lower layer first; --overlay-src gives the
 	 * bottom one first. */
 	for (size_t i = 0; i < op->n_layers; i++) {
+		const char *layer = op->layers[op->n_layers - 1 - i];
 		char one[40];
 
-		fds[i] = -1;
-		if (layer_path(rf, op->layers[op->n_layers - 1 - i], &fds[i], one, sizeof(one)) < 0) {
-			sbx_fail_errno(err, "can't open overlay layer %s",
-				       op->layers[op->n_layers - 1 - i]);
-			goto out;
-		}
+		if (layer_path(rf, layer, &lower_fds.fds[i], one, sizeof(one)) < 0)
+			return sbx_fail_errno(err, "can't open overlay layer %s", layer);
 		strcat(lower, i ? ":" : "");
 		strcat(lower, one);
 	}
-	if (op->overlay == SBX_OVERLAY_RW) {
-		if (layer_path(rf, op->upper, &upper_fd, upper, sizeof(upper)) < 0 ||
-		    layer_path(rf, op->work, &work_fd, work, sizeof(work)) < 0) {
-			sbx_fail_errno(err, "can't open overlay upper or work dir for %s", op->dest);
-			goto out;
-		}
-	} else if (op->overlay == SBX_OVERLAY_TMP) {
-		/* An invisible tmpfs in the scratch root holds upper and work. */
-		snprintf(upper, sizeof(upper), "/overlay-%u", rf->n_data++);
-		if (mkdir(upper, 0755) < 0 ||
-		    mount("tmpfs", upper, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755") < 0) {
-			sbx_fail_errno(err, "can't mount the tmpfs for %s", op->dest);
-			goto out;
-		}
-		snprintf(work, sizeof(work), "%.40s/work", upper);
-		strcat(upper, "/upper");
-		if (mkdir(upper, 0755) < 0 || mkdir(work, 0755) < 0) {
-			sbx_fail_errno(err, "can't create overlay dirs for %s", op->dest);
-			goto out;
-		}
-	}
 	if (op->overlay != SBX_OVERLAY_RO) {
+		if (overlay_upper(rf, op, &upper_fd, &work_fd, upper, work, sizeof(upper), err) < 0)
+			return -1;
 		opts[n++] = "upperdir";
 		opts[n++] = upper;
 		opts[n++] = "workdir";
@@ -689,16 +723,9 @@ static int do_overlay(struct sbx_rootfs *rf, const struct sbx_op *op, struct sbx
 	mnt_fd = bm_mount_fs(&rf->bm, "overlay", opts,
 			     BM_NOSUID | BM_NODEV | (op->overlay == SBX_OVERLAY_RO ? BM_RDONLY : 0),
 			     target_fd);
-	if (mnt_fd < 0) {
-		sbx_fail_errno(err, "can't mount overlay on %s", op->dest);
-		goto out;
-	}
-	r = 0;
-out:
-	for (size_t i = 0; i < op->n_layers; i++)
-		if (fds[i] >= 0)
-			close(fds[i]);
-	return r;
+	if (mnt_fd < 0)
+		return sbx_fail_errno(err, "can't mount overlay on %s", op->dest);
+	return 0;
 }
 
 int rootfs_apply(struct sbx_rootfs *rf, const struct sbx_plan *plan, struct sbx_err *err)

@@ -50,7 +50,6 @@ struct sbx_run {
 	int sync_fd; /* child's end: EOF or a byte from the monitor */
 	const char *host_tty;
 	mode_t umask;
-	int last_cap; /* read before the sandbox's /proc may be gone */
 	int proc_self_fd; /* the child's /proc/PID on the host's procfs, for --disable-userns */
 	int pid_sock[2]; /* --pidns --unshare-pid: the nested child reports itself */
 	int status_fd;   /* PID 1's end of the pipe it reports the status on, or -1 */
@@ -195,18 +194,28 @@ static void close_status_fds(const struct sbx_plan *plan)
 		close(plan->json_status_fd);
 }
 
-/* The fds options named for sbx's own use are not the command's. */
+static int cmp_int(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+	return (x > y) - (x < y);
+}
+
+/* The fds options named for sbx's own use are not the command's. Each is
+ * closed once: options may name the same fd, and a second close() would
+ * hit whatever reused the number in between. */
 static void close_plumbing(const struct sbx_plan *plan)
 {
-	int fds[N_PLUMBING];
+	_cleanup_free_ int *fds = xcalloc(N_PLUMBING + plan->n_ops, sizeof(int));
+	size_t n = N_PLUMBING;
 
 	plumbing_fds(plan, fds);
-	for (size_t i = 0; i < N_PLUMBING; i++)
-		if (fds[i] >= 0 && fds[i] != plan->sync_fd)
-			close(fds[i]);
 	for (size_t i = 0; i < plan->n_ops; i++)
-		if (plan->ops[i].kind == SBX_OP_BIND_FD && plan->ops[i].fd != plan->sync_fd)
-			close(plan->ops[i].fd);
+		if (plan->ops[i].kind == SBX_OP_BIND_FD)
+			fds[n++] = plan->ops[i].fd;
+	qsort(fds, n, sizeof(int), cmp_int);
+	for (size_t i = 0; i < n; i++)
+		if (fds[i] >= 0 && fds[i] != plan->sync_fd && (i == 0 || fds[i] != fds[i - 1]))
+			close(fds[i]);
 }
 
 /* --disable-userns, as bwrap: limit this user namespace to one child
@@ -285,12 +294,6 @@ static int set_exec_label(const struct sbx_plan *plan, struct sbx_err *err)
 	    write_file_at(AT_FDCWD, "/proc/thread-self/attr/exec", plan->exec_label) < 0)
 		return sbx_fail_errno(err, "can't set exec label %s", plan->exec_label);
 	return 0;
-}
-
-static int cmp_int(const void *a, const void *b)
-{
-	int x = *(const int *)a, y = *(const int *)b;
-	return (x > y) - (x < y);
 }
 
 /* close_range(2) (Linux 5.9), or one close() at a time up to the highest fd
@@ -409,7 +412,7 @@ static void seal(struct sbx_run *run)
 	 * and the command lacks denies it all three, while the caller, who
 	 * owns the user namespace, can still open /proc/CHILD-PID/ns and root
 	 * (bwrap's callers do). The command's exec drops it. */
-	if (caps_apply(keep, run->pid1_guard, run->last_cap, &err) < 0)
+	if (caps_apply(keep, run->pid1_guard, &err) < 0)
 		child_fail(&err);
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
 		sbx_fail_errno(&err, "can't set no_new_privs");
@@ -645,7 +648,7 @@ static pid_t receive_nested_pid(int sock, int *pidfd)
 static __attribute__((noreturn)) void child_main(struct sbx_run *run)
 {
 	const struct sbx_plan *plan = run->plan;
-	struct sbx_rootfs rf = { .host_tty = run->host_tty };
+	struct sbx_rootfs rf = { .host_tty = run->host_tty, .file_label = plan->file_label };
 	struct sbx_err err;
 	char byte;
 
@@ -717,7 +720,6 @@ static __attribute__((noreturn)) void sandbox_run(const struct sbx_plan *plan)
 
 	if (isatty(STDOUT_FILENO))
 		run.host_tty = ttyname(STDOUT_FILENO);
-	run.last_cap = caps_last_cap();
 	run.umask = umask(0);
 	umask(run.umask);
 	if (pipe2(pipe_fds, O_CLOEXEC) < 0 || (has_pid1(plan) && pipe2(status_fds, O_CLOEXEC) < 0) ||

@@ -234,36 +234,38 @@ char *xasprintf(const char *fmt, ...)
 
 int read_all_fd(int fd, size_t max, char **out, size_t *len, struct sbx_err *err)
 {
-	size_t cap = 4096, n = 0;
-	char *buf = xmalloc(cap);
+	/* The buffer doubles up to max + 1 bytes (the data and a NUL), never
+	 * beyond: whether there is more than max is asked with one byte read
+	 * into extra. */
+	size_t lim = max < SIZE_MAX - 1 ? max : SIZE_MAX - 2;
+	size_t cap = lim < 4096 ? lim + 1 : 4096, n = 0;
+	_cleanup_free_ char *buf = xmalloc(cap);
 
 	for (;;) {
+		char extra;
 		ssize_t r;
 
-		if (cap - n < 2) {
-			if (cap > SIZE_MAX / 2) {
-				free(buf);
-				return sbx_fail(err, "input on fd %d is too large", fd);
-			}
-			cap *= 2;
+		if (n == cap - 1 && cap <= lim) {
+			cap = cap > (lim + 1) / 2 ? lim + 1 : cap * 2;
 			buf = xreallocarray(buf, cap, 1);
 		}
-		r = SBX_RETRY(read(fd, buf + n, cap - n - 1));
-		if (r < 0) {
-			sbx_fail_errno(err, "can't read fd %d", fd);
-			free(buf);
-			return -1;
-		}
+		if (n < cap - 1)
+			r = SBX_RETRY(read(fd, buf + n, cap - 1 - n));
+		else
+			r = SBX_RETRY(read(fd, &extra, 1));
+		if (r < 0)
+			return sbx_fail_errno(err, "can't read fd %d", fd);
 		if (r == 0)
 			break;
-		n += (size_t)r;
-		if (n > max) {
-			free(buf);
-			return sbx_fail(err, "fd %d holds more than %zu bytes", fd, max);
+		if (n == cap - 1) {
+			sbx_fail(err, "fd %d holds more than %zu bytes", fd, lim);
+			errno = EFBIG;
+			return -1;
 		}
+		n += (size_t)r;
 	}
 	buf[n] = '\0';
-	*out = buf;
+	*out = sbx_steal_ptr(&buf);
 	*len = n;
 	return 0;
 }

@@ -73,8 +73,9 @@ void *xreallocarray(void *p, size_t n, size_t size);
 char *xstrdup(const char *s);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-/* Read everything from fd (until EOF) into a NUL-terminated heap buffer;
- * more than max bytes is an error (an fd on /dev/zero must not eat memory). */
+/* Read everything from fd (until EOF) into a NUL-terminated heap buffer of
+ * at most max + 1 bytes; more than max bytes is an error with errno EFBIG
+ * (an fd on /dev/zero must not eat memory). */
 int read_all_fd(int fd, size_t max, char **out, size_t *len, struct sbx_err *err);
 /* Write all of buf to fd, retrying short writes and EINTR. 0 or -1/errno. */
 int write_all(int fd, const void *buf, size_t len);
@@ -83,14 +84,15 @@ int write_file_at(int dirfd, const char *path, const char *data);
 /* Read a small text file into buf (NUL-terminated). bytes read or -1/errno. */
 ssize_t read_file_at(int dirfd, const char *path, char *buf, size_t size);
 
-/* Retry on EINTR. */
-#define SBX_RETRY(expr)                                                                    \
-	({                                                                                 \
-		long _r;                                                                   \
-		do                                                                         \
-			_r = (long)(expr);                                                 \
-		while (_r == -1 && errno == EINTR);                                        \
-		_r;                                                                        \
+/* Retry on EINTR. The value has expr's own type (an int fd stays an int, a
+ * read's ssize_t an ssize_t), so no caller needs a cast. */
+#define SBX_RETRY(expr)                             \
+	({                                          \
+		__typeof__(expr) _r;                \
+		do                                  \
+			_r = (expr);                \
+		while (_r == -1 && errno == EINTR); \
+		_r;                                 \
 	})
 
 #endif

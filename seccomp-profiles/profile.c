@@ -22,7 +22,8 @@ struct ctx {
 	size_t errsize;
 };
 
-static int fail(struct ctx *c, const char *file, int line, const char *fmt, ...)
+static __attribute__((format(printf, 4, 5))) int fail(struct ctx *c, const char *file, int line,
+						      const char *fmt, ...)
 {
 	va_list ap;
 	int n = snprintf(c->err, c->errsize, "%s:%d: ", file, line);
@@ -167,17 +168,31 @@ static int parse_number(const char *s, uint64_t *v)
 
 static int parse_text(struct ctx *c, const char *file, const char *text, const char *dir);
 
+/* The directory of path, that its relative includes resolve against: "" for
+ * a file in "/" (joined with "/NAME"), "." for a bare name. */
+static void dir_of(const char *path, char *dir, size_t size)
+{
+	const char *slash = strrchr(path, '/');
+
+	snprintf(dir, size, "%.*s", slash ? (int)(slash - path) : 1, slash ? path : ".");
+}
+
+/* An included file's own includes resolve against its directory, not the
+ * including file's: what profile.h promises ("relative to this file"). */
 static int do_include(struct ctx *c, const char *file, int line, const char *what,
 		      const char *dir)
 {
-	char path[1024];
+	char path[1024], path_dir[1024];
 	char *text;
-	int r;
+	int r, len;
 
 	if (what[0] == '/')
-		snprintf(path, sizeof(path), "%s", what);
+		len = snprintf(path, sizeof(path), "%s", what);
 	else
-		snprintf(path, sizeof(path), "%s/%s", dir, what);
+		len = snprintf(path, sizeof(path), "%s/%s", dir, what);
+	if (len < 0 || (size_t)len >= sizeof(path))
+		return fail(c, file, line, "can't include %s: the path is too long", what);
+	dir_of(path, path_dir, sizeof(path_dir));
 	for (int i = 0; i < c->depth; i++)
 		if (strcmp(c->stack[i], path) == 0)
 			return fail(c, file, line, "include cycle: %s includes itself", what);
@@ -186,7 +201,7 @@ static int do_include(struct ctx *c, const char *file, int line, const char *wha
 	text = read_file(path);
 	if (text == NULL)
 		return fail(c, file, line, "can't include %s: %s", what, strerror(errno));
-	r = parse_text(c, path, text, dir);
+	r = parse_text(c, path, text, path_dir);
 	free(text);
 	return r;
 }
@@ -328,7 +343,6 @@ int prof_parse_file(const char *path, const char *groups_path, struct prof *out,
 		    size_t errsize)
 {
 	char *text = read_file(path), *groups = NULL, dir[1024];
-	const char *slash = strrchr(path, '/');
 	int r;
 
 	if (text == NULL) {
@@ -340,7 +354,7 @@ int prof_parse_file(const char *path, const char *groups_path, struct prof *out,
 		free(text);
 		return -1;
 	}
-	snprintf(dir, sizeof(dir), "%.*s", slash ? (int)(slash - path) : 1, slash ? path : ".");
+	dir_of(path, dir, sizeof(dir));
 	r = prof_parse_text(path, text, dir, groups, out, err, errsize);
 	free(text);
 	free(groups);

@@ -11,8 +11,9 @@
  * ACTION is allow, "errno NAME", kill or log; NAME is a syscall or @group
  * (groups live in groups.list beside the profiles). OP is == (whole 64-bit
  * value), =32 (low 32 bits equal: what the kernel sees of an int argument,
- * e.g. ioctl requests), & (all of these bits set) or >= (the whole 64-bit
- * value, unsigned, at least VALUE: a set upper half matches too).
+ * e.g. ioctl requests), & (all of these bits set: (argN & VALUE) == VALUE;
+ * one rule per bit matches any of them) or >= (the whole 64-bit value,
+ * unsigned, at least VALUE: a set upper half matches too).
  *
  * "newer ACTION" is what every syscall number above the table sbx's groups
  * were reviewed against gets (syscalls.h), on each ABI, unless a rule names

@@ -29,6 +29,7 @@
 #include <errno.h>
 #include <linux/audit.h>
 #include <seccomp.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,10 +42,14 @@
 
 static const char *prog = "sbx-compile-profile";
 
-static __attribute__((noreturn)) void die(const char *fmt, const char *a, const char *b)
+static __attribute__((noreturn, format(printf, 1, 2))) void die(const char *fmt, ...)
 {
+	va_list ap;
+
 	fprintf(stderr, "%s: ", prog);
-	fprintf(stderr, fmt, a, b);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
 	fputc('\n', stderr);
 	exit(1);
 }

@@ -40,7 +40,8 @@
 
 static int escapes;
 
-static void report(const char *verdict, const char *name, const char *fmt, ...)
+static __attribute__((format(printf, 3, 4))) void report(const char *verdict, const char *name,
+							 const char *fmt, ...)
 {
 	va_list ap;
 

@@ -996,6 +996,25 @@ t_caps_default() {
 	fi
 }
 
+# The bounding set is dropped until the kernel refuses a capability, not up
+# to what /proc/sys/kernel/cap_last_cap says (it may be covered, or the
+# build's headers older than the kernel): sbx, run as root of a user
+# namespace whose cap_last_cap reads 30, leaves nothing above it.
+t_caps_bounding_ignores_cap_last_cap() {
+	sbx_only "bwrap keeps root's capabilities"
+	echo 30 >fake_last_cap
+	timeout 20 unshare -rm sh -c 'mount --bind "$1" /proc/sys/kernel/cap_last_cap &&
+		[ "$(cat /proc/sys/kernel/cap_last_cap)" = 30 ] && shift && exec "$@"' \
+		sh "$W/fake_last_cap" "$SBX" "${BASE[@]}" grep -E '^Cap' /proc/self/status \
+		</dev/null >"$W/.out" 2>"$W/.err"
+	RC=$? OUT=$(cat "$W/.out") ERR=$(cat "$W/.err")
+	expect_ok
+	local k
+	for k in CapInh CapPrm CapEff CapBnd CapAmb; do
+		[ $((16#$(field $k))) -eq 0 ] || fail "$k is $(field $k), expected 0"
+	done
+}
+
 t_cap_add() {
 	local eff
 	caps_of_command --cap-add CAP_NET_ADMIN
@@ -1664,6 +1683,33 @@ t_file_and_data() {
 	expect_out "oneone" "the same fd twice gives both files the data"
 }
 
+# What sbx reads from fds is held in memory until setup: one --file or
+# --bind-data fd holds at most 256 MiB, all fds together at most 512 MiB
+# (man LIMITS); more is refused before any namespace, whatever the fds'
+# writers would go on to send.
+t_data_fd_limits() {
+	sbx_only "bwrap reads any amount"
+	local mib=$((1024 * 1024))
+	refuse --file 5 /f 5< <(head -c $((256 * mib + 1)) /dev/zero)
+	expect_err_has "--file: fd 5 holds more than 256 MiB"
+	refuse --bind-data 5 /f 5< <(head -c $((300 * mib)) /dev/zero)
+	expect_err_has "--bind-data: fd 5 holds more than 256 MiB"
+	# 200 + 200 + 200 MiB: the third goes past the total.
+	refuse --file 5 /a --bind-data 6 /b --ro-bind-data 7 /c \
+		5< <(head -c $((200 * mib)) /dev/zero) 6< <(head -c $((200 * mib)) /dev/zero) \
+		7< <(head -c $((200 * mib)) /dev/zero)
+	expect_err_has "--ro-bind-data: fd 7: more than 512 MiB read from fds in all"
+	# --args streams count towards it too.
+	printf -- '--file\0005\000/a\0--file\0006\000/b\0' >args
+	refuse --args 4 --file 7 /c 4<args 5< <(head -c $((250 * mib)) /dev/zero) \
+		6< <(head -c $((250 * mib)) /dev/zero) 7< <(head -c $((20 * mib)) /dev/zero)
+	expect_err_has "--file: fd 7: more than 512 MiB read from fds in all"
+	# Exactly 256 MiB in one fd, with room left, is taken.
+	runb --file 5 /f stat -c %s /f 5< <(head -c $((256 * mib)) /dev/zero)
+	expect_ok
+	expect_out $((256 * mib))
+}
+
 t_bind_fd() {
 	sbx_only "bwrap 0.8 lacks --bind-fd"
 	mkdir -p dir/sub && echo hi >dir/sub/f
@@ -1715,6 +1761,27 @@ t_json_status_without_exec() {
 	runb --unshare-pid --json-status-fd 4 sh -c 'exit 4' 4>status
 	expect_rc 4
 	grep -qx '{ "exit-code": 4 }' status || fail "no exit-code line: $(cat status)"
+}
+
+# An fd that two options name is closed once. In the sandbox's one thread
+# nothing can reuse the number between two close() calls, so the second
+# leaves no trace but its EBADF: strace shows it. --info-fd and
+# --json-status-fd on one fd carry both documents (closed after --info-fd's,
+# the status line went to a closed or reused fd).
+t_fd_named_twice() {
+	sbx_only "bwrap closes a shared --info-fd and fails"
+	command -v strace >/dev/null || fail "strace is needed (bootstrap installs it)"
+	mkdir d
+	timeout 20 strace -f -qq -e trace=close -o trace "$SBX" "${BASE[@]}" --tmpfs /mnt \
+		--ro-bind-fd 5 /mnt/a --ro-bind-fd 5 /mnt/b --block-fd 6 --ro-bind-fd 6 /mnt/c \
+		--info-fd 7 --json-status-fd 7 sh -c 'ls /mnt; exit 3' 5<d 6<d 7>status </dev/null \
+		>"$W/.out" 2>"$W/.err"
+	RC=$? OUT=$(cat "$W/.out") ERR=$(cat "$W/.err")
+	expect_rc 3
+	expect_out "$(printf 'a\nb\nc')"
+	! grep -E 'close\([567]\) += -1 EBADF' trace || fail "an fd was closed twice"
+	[ "$(grep -c '"child-pid"' status)" = 2 ] || fail "not both start documents: $(cat status)"
+	[ "$(tail -n 1 status)" = '{ "exit-code": 3 }' ] || fail "no exit code last: $(cat status)"
 }
 
 # A --json-status-fd reader that closes its end after the start line: sbx

@@ -13,7 +13,7 @@ set -u
 work=$SBX_BUILDDIR/tests/sanitizers/tree
 log=$SBX_BUILDDIR/tests/sanitizers/build.log
 unit_tests=(tests/unit/test-cli tests/unit/test-util tests/unit/test-caps tests/unit/test-profile tests/unit/test-bind-mount
-	tests/unit/test-seccomp-bpf)
+	tests/unit/test-seccomp-bpf tests/unit/test-rootfs)
 mkdir -p "$(dirname "$work")"
 rm -rf "$work"
 mkdir -p "$work/build"

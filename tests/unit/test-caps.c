@@ -1,6 +1,8 @@
 /* Unit tests for the pure parts of caps.c and userns.c. */
 #include <criterion/criterion.h>
+#include <errno.h>
 #include <linux/capability.h>
+#include <sys/prctl.h>
 
 #include "caps.h"
 #include "userns.h"
@@ -75,4 +77,102 @@ Test(userns, map_line)
 	cr_assert_str_eq(buf, "0 1000 1\n");
 	userns_map_line(buf, sizeof(buf), 4294967294u, 65534);
 	cr_assert_str_eq(buf, "4294967294 65534 1\n");
+}
+
+/* A stand-in kernel for caps_drop_bounding(): it knows caps 0..fake_last,
+ * and records what was dropped and read. */
+static int fake_last;
+static int fake_errno_at = -1, fake_errno;
+static uint64_t fake_dropped, fake_read;
+static int fake_calls;
+
+static int fake_bset(int option, int cap)
+{
+	fake_calls++;
+	if (cap == fake_errno_at) {
+		errno = fake_errno;
+		return -1;
+	}
+	if (cap < 0 || cap > fake_last) {
+		errno = EINVAL;
+		return -1;
+	}
+	cr_assert(option == PR_CAPBSET_DROP || option == PR_CAPBSET_READ);
+	if (cap >= 64) /* a kernel with more caps than a mask holds */
+		return 0;
+	if (option == PR_CAPBSET_DROP)
+		fake_dropped |= UINT64_C(1) << cap;
+	else
+		fake_read |= UINT64_C(1) << cap;
+	return option == PR_CAPBSET_READ;
+}
+
+static void fake_kernel(int last)
+{
+	fake_last = last;
+	fake_errno_at = -1;
+	fake_dropped = fake_read = 0;
+	fake_calls = 0;
+}
+
+static uint64_t caps_upto(int last)
+{
+	return last == 63 ? UINT64_MAX : (UINT64_C(1) << (last + 1)) - 1;
+}
+
+Test(caps, bounding_drop_goes_until_the_kernel_says_einval)
+{
+	struct sbx_err err;
+
+	/* Kernels newer than the build's headers: every cap they know goes. */
+	for (int last = CAP_LAST_CAP; last < 64; last++) {
+		fake_kernel(last);
+		cr_assert_eq(caps_drop_bounding(0, fake_bset, &err), last, "kernel last %d", last);
+		cr_assert_eq(fake_dropped, caps_upto(last), "kernel last %d: dropped %#llx", last,
+			     (unsigned long long)fake_dropped);
+		cr_assert_eq(fake_calls, last + 2, "one EINVAL ends it");
+	}
+	/* An older kernel (Linux 4.18: CAP_AUDIT_READ last). */
+	fake_kernel(CAP_AUDIT_READ);
+	cr_assert_eq(caps_drop_bounding(0, fake_bset, &err), CAP_AUDIT_READ);
+	cr_assert_eq(fake_dropped, caps_upto(CAP_AUDIT_READ));
+}
+
+Test(caps, bounding_drop_keeps_what_is_kept)
+{
+	const uint64_t keep = UINT64_C(1) << CAP_SYS_ADMIN | UINT64_C(1) << 45;
+	struct sbx_err err;
+
+	fake_kernel(50);
+	cr_assert_eq(caps_drop_bounding(keep, fake_bset, &err), 50);
+	cr_assert_eq(fake_dropped, caps_upto(50) & ~keep);
+	cr_assert_eq(fake_read, keep, "a kept cap is read, not dropped");
+	/* A kept cap the kernel does not know ends the set there: the caller
+	 * (caps_apply) then refuses it. */
+	fake_kernel(44);
+	cr_assert_eq(caps_drop_bounding(keep, fake_bset, &err), 44);
+	cr_assert_eq(fake_dropped, caps_upto(44) & ~keep);
+}
+
+Test(caps, bounding_drop_errors_are_fatal)
+{
+	struct sbx_err err;
+
+	fake_kernel(40);
+	fake_errno_at = 12;
+	fake_errno = EPERM;
+	cr_assert_eq(caps_drop_bounding(0, fake_bset, &err), -1);
+	cr_assert_str_eq(err.msg, "can't drop capability 12 from the bounding set: "
+				  "Operation not permitted");
+	/* EINVAL where every supported kernel has a cap: a refusal. */
+	fake_kernel(40);
+	fake_errno_at = CAP_AUDIT_READ;
+	fake_errno = EINVAL;
+	cr_assert_eq(caps_drop_bounding(0, fake_bset, &err), -1);
+	cr_assert_str_eq(err.msg, "can't drop capability 37 from the bounding set: "
+				  "Invalid argument");
+	/* A kernel that never says EINVAL: more than 64 caps, or a lie. */
+	fake_kernel(64);
+	cr_assert_eq(caps_drop_bounding(0, fake_bset, &err), -1);
+	cr_assert_str_eq(err.msg, "the kernel knows capabilities beyond 63: can't drop them all");
 }

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "seccomp-profiles/prefix.h"
@@ -102,6 +103,53 @@ Test(profile, include_and_cycles)
 		  "%s", err);
 	unlink(a);
 	unlink(b);
+	rmdir(dir);
+}
+
+static void write_text(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	cr_assert_not_null(f, "can't create %s", path);
+	fputs(text, f);
+	fclose(f);
+}
+
+/* An include inside an included file resolves against that file's own
+ * directory: top/main.profile includes sub/a.inc, which includes b.inc,
+ * that is sub/b.inc. A top/b.inc is there as a decoy (it was the one read). */
+Test(profile, nested_include_is_relative_to_its_own_file)
+{
+	char dir[] = "/tmp/sbx-prof-XXXXXX", top[64], sub[64], path[4][96];
+	const char *names[] = { "main.profile", "a.inc", "b.inc", "b.inc" };
+
+	cr_assert_not_null(mkdtemp(dir));
+	snprintf(top, sizeof(top), "%s/top", dir);
+	snprintf(sub, sizeof(sub), "%s/top/sub", dir);
+	cr_assert_eq(mkdir(top, 0755), 0);
+	cr_assert_eq(mkdir(sub, 0755), 0);
+	for (int i = 0; i < 4; i++)
+		snprintf(path[i], sizeof(path[i]), "%s/%s", i == 0 || i == 3 ? top : sub, names[i]);
+	write_text(path[0], "allow read\ninclude sub/a.inc\n");
+	write_text(path[1], "allow write\ninclude b.inc\n");
+	write_text(path[2], "allow openat\n");
+	write_text(path[3], "allow close\n");
+	cr_assert_eq(prof_parse_file(path[0], NULL, &prof, err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(prof.n_rules, 3);
+	cr_assert_str_eq(prof.rules[2].syscall, "openat",
+			 "top/b.inc was read instead of sub/b.inc");
+	cr_assert(strstr(prof.rules[2].where, "/top/sub/b.inc:1") != NULL, "%s",
+		  prof.rules[2].where);
+	prof_free(&prof);
+
+	/* Without the decoy, the old resolution found nothing. */
+	unlink(path[3]);
+	cr_assert_eq(prof_parse_file(path[0], NULL, &prof, err, sizeof(err)), 0, "%s", err);
+	prof_free(&prof);
+	for (int i = 0; i < 3; i++)
+		unlink(path[i]);
+	rmdir(sub);
+	rmdir(top);
 	rmdir(dir);
 }
 
@@ -243,7 +291,7 @@ static size_t walk(const struct sock_filter *f, size_t n, uint32_t arch, uint32_
 				       in->code);
 			return n;
 		}
-		pc += 1 + (res ? in->jt : in->jf);
+		pc += 1 + (size_t)(res ? in->jt : in->jf);
 	}
 	cr_assert_eq(pc, n, "a jump lands past the program's first instruction");
 	return pc;

@@ -630,7 +630,7 @@ Test(sim, refuses_what_the_kernel_refuses)
 		BAD("insn 0: load outside seccomp_data or unaligned",
 		    BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 64), RET_ALLOW),
 		BAD("insn 0: load outside seccomp_data or unaligned",
-		    BPF_STMT(BPF_LD | BPF_W | BPF_ABS, SKF_AD_OFF + SKF_AD_PROTOCOL), RET_ALLOW),
+		    BPF_STMT(BPF_LD | BPF_W | BPF_ABS, (uint32_t)(SKF_AD_OFF + SKF_AD_PROTOCOL)), RET_ALLOW),
 		BAD("insn 0: opcode the seccomp checker refuses",
 		    BPF_STMT(BPF_LD | BPF_B | BPF_ABS, 0), RET_ALLOW),
 		BAD("insn 0: opcode the seccomp checker refuses",

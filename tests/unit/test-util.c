@@ -2,10 +2,38 @@
 #include <criterion/criterion.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "util.h"
+
+/* read_all_fd() grows its buffer with xreallocarray(): this stand-in for
+ * libc's records the largest size asked for while counting is on. */
+static bool count_allocs;
+static size_t biggest_alloc;
+
+void *reallocarray(void *p, size_t n, size_t size)
+{
+	if (size && n > SIZE_MAX / size) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	if (count_allocs && n * size > biggest_alloc)
+		biggest_alloc = n * size;
+	return realloc(p, n * size);
+}
+
+/* A file of size zero bytes, at offset 0. */
+static int zeros(size_t size)
+{
+	int fd = memfd_create("zeros", MFD_CLOEXEC);
+
+	cr_assert_geq(fd, 0);
+	cr_assert_eq(ftruncate(fd, (off_t)size), 0);
+	return fd;
+}
 
 Test(parse_fd, accepts_plain_decimal)
 {
@@ -129,6 +157,62 @@ Test(read_all_fd, bad_fd_is_an_error)
 
 	cr_assert_eq(read_all_fd(987, 100, &buf, &len, &err), -1);
 	cr_assert(strstr(err.msg, "fd 987") != NULL, "%s", err.msg);
+}
+
+/* The buffer never grows past max + 1 (it once doubled to twice max), with
+ * exactly max bytes or with more. max is one past a power of two, where
+ * doubling overshoots most. */
+Test(read_all_fd, never_allocates_more_than_max)
+{
+	const size_t max = ((size_t)1 << 20) + 1;
+	struct sbx_err err;
+	char *buf;
+	size_t len;
+	int fd = zeros(max);
+
+	biggest_alloc = 0;
+	count_allocs = true;
+	cr_assert_eq(read_all_fd(fd, max, &buf, &len, &err), 0, "%s", err.msg);
+	count_allocs = false;
+	cr_assert_eq(len, max);
+	cr_assert_eq(buf[max], '\0');
+	cr_assert_leq(biggest_alloc, max + 1, "allocated %zu for %zu bytes", biggest_alloc, max);
+	free(buf);
+	close(fd);
+
+	fd = zeros(max + 1);
+	biggest_alloc = 0;
+	count_allocs = true;
+	cr_assert_eq(read_all_fd(fd, max, &buf, &len, &err), -1);
+	count_allocs = false;
+	cr_assert_eq(errno, EFBIG);
+	cr_assert(strstr(err.msg, "holds more than 1048577 bytes") != NULL, "%s", err.msg);
+	cr_assert_leq(biggest_alloc, max + 1, "allocated %zu for %zu bytes", biggest_alloc, max);
+	close(fd);
+}
+
+Test(read_all_fd, small_limits)
+{
+	struct sbx_err err;
+	char *buf;
+	size_t len;
+
+	for (size_t max = 0; max < 3; max++) {
+		for (size_t size = 0; size < 4; size++) {
+			int fd = zeros(size);
+			int r = read_all_fd(fd, max, &buf, &len, &err);
+
+			if (size <= max) {
+				cr_assert_eq(r, 0, "max %zu size %zu: %s", max, size, err.msg);
+				cr_assert_eq(len, size);
+				free(buf);
+			} else {
+				cr_assert_eq(r, -1, "max %zu size %zu", max, size);
+				cr_assert_eq(errno, EFBIG);
+			}
+			close(fd);
+		}
+	}
 }
 
 Test(read_all_fd, more_than_max_is_an_error)
