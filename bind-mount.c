@@ -167,7 +167,8 @@ static int walk_finish(int dir_fd, const char *name, int fd, const struct stat *
 		return -1;
 	}
 	r = SBX_RETRY(openat(dir_fd, name, (flags & ~O_CREAT) | O_NOFOLLOW | O_CLOEXEC));
-	if (r >= 0 && (fstat(r, &now) < 0 || now.st_dev != st->st_dev || now.st_ino != st->st_ino)) {
+	if (r >= 0 &&
+	    (fstat(r, &now) < 0 || now.st_dev != st->st_dev || now.st_ino != st->st_ino)) {
 		close(r);
 		errno = EAGAIN;
 		return -1;
@@ -186,7 +187,7 @@ static int walk_in_root(int root_fd, const char *path, int flags, mode_t mode)
 	struct walk w = { 0 };
 	unsigned links = 0;
 	size_t off = 0;
-	int r = -1;
+	int r = -1, saved;
 
 	walk_push(&w, SBX_RETRY(openat(root_fd, ".", O_PATH | O_DIRECTORY | O_CLOEXEC)));
 	if (w.fds[0] < 0)
@@ -227,7 +228,8 @@ static int walk_in_root(int root_fd, const char *path, int flags, mode_t mode)
 		fd = SBX_RETRY(openat(top, name, O_PATH | O_NOFOLLOW | O_CLOEXEC));
 		if (fd < 0) {
 			if (errno == ENOENT && last && !slash && (flags & O_CREAT))
-				r = SBX_RETRY(openat(top, name, flags | O_NOFOLLOW | O_CLOEXEC, mode));
+				r = SBX_RETRY(
+					openat(top, name, flags | O_NOFOLLOW | O_CLOEXEC, mode));
 			goto out;
 		}
 		if (fstat(fd, &st) < 0) {
@@ -267,12 +269,9 @@ static int walk_in_root(int root_fd, const char *path, int flags, mode_t mode)
 		walk_push(&w, fd);
 	}
 out:
-	{
-		int saved = errno;
-
-		walk_free(&w);
-		errno = saved;
-	}
+	saved = errno;
+	walk_free(&w);
+	errno = saved;
 	return r;
 }
 
@@ -489,8 +488,10 @@ bool bm_options_have(const char *options, unsigned attrs)
 
 		if (!(attrs & names[i].attr))
 			continue;
-		for (const char *p = options; p && !found; p = strchr(p, ',') ? strchr(p, ',') + 1 : NULL)
-			found = strncmp(p, names[i].name, len) == 0 && (p[len] == ',' || p[len] == '\0');
+		for (const char *p = options; p && !found;
+		     p = strchr(p, ',') ? strchr(p, ',') + 1 : NULL)
+			found = strncmp(p, names[i].name, len) == 0 &&
+				(p[len] == ',' || p[len] == '\0');
 		if (!found)
 			return false;
 	}
@@ -510,10 +511,14 @@ static unsigned long ms_flags(unsigned attrs)
 static unsigned long kept_flags(unsigned long st)
 {
 	static const unsigned long map[][2] = {
-		{ ST_RDONLY, MS_RDONLY },	   { ST_NOSUID, MS_NOSUID },
-		{ ST_NODEV, MS_NODEV },		   { ST_NOEXEC, MS_NOEXEC },
-		{ ST_SYNCHRONOUS, MS_SYNCHRONOUS }, { ST_MANDLOCK, MS_MANDLOCK },
-		{ ST_NOATIME, MS_NOATIME },	   { ST_NODIRATIME, MS_NODIRATIME },
+		{ ST_RDONLY, MS_RDONLY },
+		{ ST_NOSUID, MS_NOSUID },
+		{ ST_NODEV, MS_NODEV },
+		{ ST_NOEXEC, MS_NOEXEC },
+		{ ST_SYNCHRONOUS, MS_SYNCHRONOUS },
+		{ ST_MANDLOCK, MS_MANDLOCK },
+		{ ST_NOATIME, MS_NOATIME },
+		{ ST_NODIRATIME, MS_NODIRATIME },
 		{ ST_RELATIME, MS_RELATIME },
 	};
 	unsigned long flags = 0;
@@ -540,7 +545,8 @@ static int remount_fd(const struct bm_env *env, int fd, unsigned attrs)
 		return -1;
 	fd_path(env, fd, path, sizeof(path));
 	return mount(NULL, path, NULL,
-		     MS_REMOUNT | MS_BIND | MS_SILENT | kept_flags(sv.f_flag) | ms_flags(attrs), NULL);
+		     MS_REMOUNT | MS_BIND | MS_SILENT | kept_flags(sv.f_flag) | ms_flags(attrs),
+		     NULL);
 }
 
 /* Whether the mount fd is on has every attribute of attrs (EAGAIN if not). */
@@ -718,6 +724,7 @@ static int legacy_bind(const struct bm_env *env, int src_fd, int target_fd, unsi
 	struct stat st;
 	const char *stage;
 	char src[128];
+	int saved;
 
 	if (fstat(src_fd, &st) < 0)
 		return -1;
@@ -734,17 +741,15 @@ static int legacy_bind(const struct bm_env *env, int src_fd, int target_fd, unsi
 	if (stage_fd < 0)
 		goto undo;
 	if (attrs && (S_ISDIR(st.st_mode) ? set_tree(env, stage_fd, attrs)
-					   : remount_checked(env, stage_fd, attrs)) < 0)
+					  : remount_checked(env, stage_fd, attrs)) < 0)
 		goto undo;
 	if (legacy_attach(env, stage, target_fd) == 0)
 		return 0;
-undo: {
-	int saved = errno;
-
+undo:
+	saved = errno;
 	umount2(stage, MNT_DETACH);
 	errno = saved;
 	return -1;
-}
 }
 
 const char *const *bm_tmpfs_opts(struct bm_tmpfs_opts *t, mode_t mode, uint64_t size,
@@ -865,8 +870,8 @@ int bm_bind(const struct bm_env *env, int src_fd, int target_fd, unsigned attrs,
 	return setattr(tree_fd, attrs, true, true);
 }
 
-int bm_mount_fs(const struct bm_env *env, const char *type, const char *const *opts,
-		unsigned attrs, int target_fd)
+int bm_mount_fs(const struct bm_env *env, const char *type, const char *const *opts, unsigned attrs,
+		int target_fd)
 {
 	_cleanup_close_ int fs_fd = -1;
 	_cleanup_close_ int mnt_fd = -1;

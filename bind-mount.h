@@ -72,8 +72,8 @@ int bm_bind(const struct bm_env *env, int src_fd, int target_fd, unsigned attrs,
 /* Create a filesystem of type with key=value options (NULL-terminated
  * list of pairs; value NULL for a flag), attach it on target_fd. Returns the
  * fd of the new mount's root (O_CLOEXEC) or -1/errno. */
-int bm_mount_fs(const struct bm_env *env, const char *type, const char *const *opts,
-		unsigned attrs, int target_fd);
+int bm_mount_fs(const struct bm_env *env, const char *type, const char *const *opts, unsigned attrs,
+		int target_fd);
 
 /* The options of a tmpfs for bm_mount_fs(): mode, size unless 0, and with
  * a label (--file-label) the SELinux context of everything on it, as

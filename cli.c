@@ -32,6 +32,12 @@
 /* Everything read from fds (and --seccomp-profile files) in one run. */
 #define READ_MAX_BYTES ((size_t)512 << 20)
 
+/* Data read from one fd (struct parse's fd_data). */
+struct fd_data {
+	int fd;
+	struct sbx_blob blob;
+};
+
 struct parse {
 	struct sbx_plan *plan;
 	const struct sbx_cli_env *env;
@@ -51,20 +57,28 @@ struct parse {
 	size_t n_layers;
 	/* Data read from fds, by fd: bwrap reads an fd once, so a second
 	 * --file of the same fd would get nothing; sbx gives it the same data. */
-	struct { int fd; struct sbx_blob blob; } *fd_data;
+	struct fd_data *fd_data;
 	size_t n_fd_data;
 	bool seccomp_single, seccomp_add, seccomp_profile;
 	size_t seccomp_single_at; /* where the --seccomp program is in the plan */
 	size_t cap_seccomp, cap_locks;
 	const char *seccomp_last; /* the fd of the last --seccomp, read in finish() */
-	bool bad_blob; /* a --seccomp/--add-seccomp-fd program is not one */
+	bool bad_blob;            /* a --seccomp/--add-seccomp-fd program is not one */
 	struct sbx_err bad_blob_err;
 };
 
 struct option;
 typedef int (*opt_fn)(struct parse *p, const struct option *o, char **a, struct sbx_err *err);
 
-enum group { G_GENERAL, G_NS, G_FS, G_PROC, G_SEC, G_STATUS, G_COUNT };
+enum group {
+	G_GENERAL,
+	G_NS,
+	G_FS,
+	G_PROC,
+	G_SEC,
+	G_STATUS,
+	G_COUNT
+};
 
 /* What an option consumes or is, for the modifier rules. */
 enum {
@@ -181,8 +195,9 @@ static int opt_bind(struct parse *p, const struct option *o, char **a, struct sb
 
 	if (src[0] != '/') {
 		if (p->env->cwd == NULL)
-			return sbx_fail(err, "can't resolve relative source %s: current directory unknown",
-					src);
+			return sbx_fail(
+				err, "can't resolve relative source %s: current directory unknown",
+				src);
 		src = own(p, xasprintf("%s/%s", p->env->cwd, src));
 	}
 	if (stat(src, &st) < 0) {
@@ -325,7 +340,12 @@ static int opt_env(struct parse *p, const struct option *o, char **a, struct sbx
 	return 0;
 }
 
-enum { F_NEW_SESSION, F_DIE_WITH_PARENT, F_AS_PID_1, F_CLOSE_FDS };
+enum {
+	F_NEW_SESSION,
+	F_DIE_WITH_PARENT,
+	F_AS_PID_1,
+	F_CLOSE_FDS
+};
 
 static int opt_flag(struct parse *p, const struct option *o, char **a, struct sbx_err *err)
 {
@@ -608,8 +628,8 @@ static int opt_seccomp(struct parse *p, const struct option *o, char **a, struct
 			return -1;
 		p->seccomp_add = true;
 	}
-	plan->seccomp = grow(plan->seccomp, plan->n_seccomp, &p->cap_seccomp,
-			     sizeof(*plan->seccomp));
+	plan->seccomp =
+		grow(plan->seccomp, plan->n_seccomp, &p->cap_seccomp, sizeof(*plan->seccomp));
 	plan->seccomp[plan->n_seccomp++] = blob;
 	return 0;
 }
@@ -650,14 +670,13 @@ static int opt_seccomp_profile(struct parse *p, const struct option *o, char **a
 			return 0;
 		blob = (struct sbx_blob){ (const char *)bp->blob, bp->len };
 	}
-	plan->seccomp = grow(plan->seccomp, plan->n_seccomp, &p->cap_seccomp,
-			     sizeof(*plan->seccomp));
+	plan->seccomp =
+		grow(plan->seccomp, plan->n_seccomp, &p->cap_seccomp, sizeof(*plan->seccomp));
 	plan->seccomp[plan->n_seccomp++] = blob;
 	return 0;
 }
 
-static int opt_seccomp_list(struct parse *p, const struct option *o, char **a,
-			    struct sbx_err *err)
+static int opt_seccomp_list(struct parse *p, const struct option *o, char **a, struct sbx_err *err)
 {
 	(void)o;
 	(void)a;
@@ -669,8 +688,7 @@ static int opt_seccomp_list(struct parse *p, const struct option *o, char **a,
 	return 0;
 }
 
-static int opt_seccomp_log(struct parse *p, const struct option *o, char **a,
-			   struct sbx_err *err)
+static int opt_seccomp_log(struct parse *p, const struct option *o, char **a, struct sbx_err *err)
 {
 	(void)o;
 	(void)a;
@@ -691,8 +709,7 @@ static int opt_lock_file(struct parse *p, const struct option *o, char **a, stru
 	return 0;
 }
 
-static int opt_level_prefix(struct parse *p, const struct option *o, char **a,
-			    struct sbx_err *err)
+static int opt_level_prefix(struct parse *p, const struct option *o, char **a, struct sbx_err *err)
 {
 	(void)p;
 	(void)o;
@@ -724,8 +741,9 @@ static const char *abs_source(struct parse *p, const struct option *o, const cha
 
 	if (src[0] != '/') {
 		if (p->env->cwd == NULL) {
-			sbx_fail(err, "%s: can't resolve relative path %s: current directory "
-				      "unknown",
+			sbx_fail(err,
+				 "%s: can't resolve relative path %s: current directory "
+				 "unknown",
 				 o->name, src);
 			return NULL;
 		}
@@ -742,8 +760,7 @@ static const char *abs_source(struct parse *p, const struct option *o, const cha
 	return src;
 }
 
-static int opt_overlay_src(struct parse *p, const struct option *o, char **a,
-			   struct sbx_err *err)
+static int opt_overlay_src(struct parse *p, const struct option *o, char **a, struct sbx_err *err)
 {
 	const char *src = abs_source(p, o, a[0], err);
 
@@ -777,10 +794,12 @@ static int opt_overlay(struct parse *p, const struct option *o, char **a, struct
 	return 0;
 }
 
-enum { U_DISABLE, U_ASSERT };
+enum {
+	U_DISABLE,
+	U_ASSERT
+};
 
-static int opt_userns_flag(struct parse *p, const struct option *o, char **a,
-			   struct sbx_err *err)
+static int opt_userns_flag(struct parse *p, const struct option *o, char **a, struct sbx_err *err)
 {
 	(void)a;
 	(void)err;
@@ -827,8 +846,14 @@ static int opt_args(struct parse *p, const struct option *o, char **a, struct sb
 	return 0;
 }
 
-#define OPT(n, k, fn, fl, g, mv, h) { n, k, fn, fl, 0, g, mv, h }
-#define OPTT(n, k, fn, fl, t, g, mv, h) { n, k, fn, fl, t, g, mv, h }
+#define OPT(n, k, fn, fl, g, mv, h)       \
+	{                                 \
+		n, k, fn, fl, 0, g, mv, h \
+	}
+#define OPTT(n, k, fn, fl, t, g, mv, h)   \
+	{                                 \
+		n, k, fn, fl, t, g, mv, h \
+	}
 
 static const struct option options[] = {
 	OPT("--help", 0, opt_help, 0, G_GENERAL, "", "Print this help and exit"),
@@ -907,7 +932,8 @@ static const struct option options[] = {
 	     "Copy the data of FD to a file bind mounted on DEST"),
 	OPTT("--ro-bind-data", 2, opt_data, SBX_OP_BIND_DATA, TAKES_PERMS, G_FS, "FD DEST",
 	     "As --bind-data, read-only"),
-	OPT("--symlink", 2, opt_symlink, 0, G_FS, "SRC DEST", "Create a symlink DEST pointing to SRC"),
+	OPT("--symlink", 2, opt_symlink, 0, G_FS, "SRC DEST",
+	    "Create a symlink DEST pointing to SRC"),
 	OPT("--chmod", 2, opt_chmod, 0, G_FS, "OCTAL PATH", "Change the mode of PATH"),
 	OPTT("--perms", 1, opt_perms, 0, MODIFIER, G_FS, "OCTAL",
 	     "Mode of the next --dir, --tmpfs, --file or --*bind-data"),
@@ -916,8 +942,10 @@ static const struct option options[] = {
 	    "Hold a lock on DEST while the sandbox runs"),
 
 	OPT("--chdir", 1, opt_string, 0, G_PROC, "DIR", "Change directory to DIR"),
-	OPT("--setenv", 2, opt_env, SBX_ENV_SET, G_PROC, "VAR VALUE", "Set an environment variable"),
-	OPT("--unsetenv", 1, opt_env, SBX_ENV_UNSET, G_PROC, "VAR", "Unset an environment variable"),
+	OPT("--setenv", 2, opt_env, SBX_ENV_SET, G_PROC, "VAR VALUE",
+	    "Set an environment variable"),
+	OPT("--unsetenv", 1, opt_env, SBX_ENV_UNSET, G_PROC, "VAR",
+	    "Unset an environment variable"),
 	OPT("--clearenv", 0, opt_env, SBX_ENV_CLEAR, G_PROC, "",
 	    "Unset every environment variable except PWD"),
 	OPT("--argv0", 1, opt_string, 1, G_PROC, "VALUE", "Set argv[0] of the command"),
@@ -942,8 +970,7 @@ static const struct option options[] = {
 	OPT("--seccomp-log", 0, opt_seccomp_log, 0, G_SEC, "",
 	    "Log seccomp denials to the audit log (sbx extension)"),
 	OPT("--exec-label", 1, opt_label, 0, G_SEC, "LABEL", "SELinux label of the command"),
-	OPT("--file-label", 1, opt_label, 1, G_SEC, "LABEL",
-	    "SELinux label of files sbx creates"),
+	OPT("--file-label", 1, opt_label, 1, G_SEC, "LABEL", "SELinux label of files sbx creates"),
 
 	OPT("--info-fd", 1, opt_fd, PFD_INFO, G_STATUS, "FD",
 	    "Write the child's pid and namespaces as JSON to FD"),
@@ -999,16 +1026,18 @@ static int parse_options(struct parse *p, char **argv, size_t argc, bool in_stre
 
 		if (strcmp(arg, "--") == 0) {
 			if (in_stream && i + 1 != argc)
-				return sbx_fail(err, "--args: '--' must be the last word of the stream");
+				return sbx_fail(err,
+						"--args: '--' must be the last word of the stream");
 			i++;
 			break;
 		}
 		if (arg[0] != '-' || arg[1] == '\0') {
 			if (in_stream)
-				return sbx_fail(err,
-						"--args: unexpected argument '%s' (the command must "
-						"be given on the command line)",
-						arg);
+				return sbx_fail(
+					err,
+					"--args: unexpected argument '%s' (the command must "
+					"be given on the command line)",
+					arg);
 			break;
 		}
 		o = find_option(arg);
@@ -1017,20 +1046,22 @@ static int parse_options(struct parse *p, char **argv, size_t argc, bool in_stre
 		if (argc - i - 1 < (size_t)o->nargs)
 			/* bwrap's words: callers and their tests match them. */
 			return sbx_fail(err, "%s takes %s", o->name,
-					o->nargs == 1	? "one argument"
+					o->nargs == 1   ? "one argument"
 					: o->nargs == 2 ? "two arguments"
 							: "three arguments");
 		modifier = o->takes & MODIFIER;
 		if (!modifier && p->have_perms && !(o->takes & TAKES_PERMS))
-			return sbx_fail(err, "--perms must be followed by an option that creates "
-					     "a file or directory, not %s",
+			return sbx_fail(err,
+					"--perms must be followed by an option that creates "
+					"a file or directory, not %s",
 					o->name);
 		if (!modifier && p->have_size && !(o->takes & TAKES_SIZE))
 			return sbx_fail(err, "--size must be followed by --tmpfs, not %s", o->name);
 		if (p->n_layers && !(o->takes & TAKES_LAYERS) && o->fn != opt_overlay_src)
-			return sbx_fail(err, "--overlay-src must be followed by another "
-					     "--overlay-src or by --overlay, --tmp-overlay or "
-					     "--ro-overlay, not %s",
+			return sbx_fail(err,
+					"--overlay-src must be followed by another "
+					"--overlay-src or by --overlay, --tmp-overlay or "
+					"--ro-overlay, not %s",
 					o->name);
 		if (o->fn(p, o, argv + i + 1, err) < 0)
 			return -1;
@@ -1064,8 +1095,8 @@ static void keep_fd(struct parse *p, int fd)
 {
 	struct sbx_plan *plan = p->plan;
 
-	plan->keep_fds = grow(plan->keep_fds, plan->n_keep_fds, &p->cap_keep,
-			      sizeof(*plan->keep_fds));
+	plan->keep_fds =
+		grow(plan->keep_fds, plan->n_keep_fds, &p->cap_keep, sizeof(*plan->keep_fds));
 	plan->keep_fds[plan->n_keep_fds++] = fd;
 }
 
@@ -1074,9 +1105,8 @@ static int finish(struct parse *p, struct sbx_err *err)
 {
 	struct sbx_plan *plan = p->plan;
 
-	if (p->seccomp_single &&
-	    read_program(p, find_option("--seccomp"), p->seccomp_last,
-			 &plan->seccomp[p->seccomp_single_at], err) < 0)
+	if (p->seccomp_single && read_program(p, find_option("--seccomp"), p->seccomp_last,
+					      &plan->seccomp[p->seccomp_single_at], err) < 0)
 		return -1;
 	if (p->bad_blob) {
 		*err = p->bad_blob_err;

@@ -47,7 +47,8 @@ int filter_apply(const struct sbx_plan *plan, struct sbx_err *err)
 		 * (bwrap's test-seccomp.py stacks an allowlist that way).
 		 * seccomp(2) only for what prctl cannot say: the LOG flag. */
 		if (plan->seccomp_log)
-			r = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_LOG, &prog);
+			r = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_LOG,
+				    &prog);
 		else
 			r = prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog, 0, 0);
 		if (r < 0)

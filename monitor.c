@@ -244,8 +244,8 @@ static void stop_self(struct jobs *j, int sig)
 	struct sigaction old;
 	sigset_t one, pending;
 
-	if ((sig != SIGTSTP && sig != SIGTTIN && sig != SIGTTOU) || sigaction(sig, NULL, &old) < 0 ||
-	    old.sa_handler != SIG_DFL)
+	if ((sig != SIGTSTP && sig != SIGTTIN && sig != SIGTTOU) ||
+	    sigaction(sig, NULL, &old) < 0 || old.sa_handler != SIG_DFL)
 		return;
 	sigemptyset(&one);
 	sigaddset(&one, sig);
@@ -484,15 +484,18 @@ static int format_start(pid_t child, const struct sbx_plan *plan, bool pretty, c
 		const char *name;
 		bool on;
 	} ns[] = {
-		{ "cgroup", plan->unshare_cgroup }, { "ipc", plan->unshare_ipc },
-		{ "mnt", true },		     { "net", plan->unshare_net },
-		{ "pid", plan->unshare_pid },	     { "uts", plan->unshare_uts },
+		{ "cgroup", plan->unshare_cgroup },
+		{ "ipc", plan->unshare_ipc },
+		{ "mnt", true },
+		{ "net", plan->unshare_net },
+		{ "pid", plan->unshare_pid },
+		{ "uts", plan->unshare_uts },
 	};
 	const char *sep = pretty ? ",\n    " : ", ";
 	size_t len;
 
-	len = (size_t)snprintf(buf, size, pretty ? "{\n    \"child-pid\": %d" : "{ \"child-pid\": %d",
-			       (int)child);
+	len = (size_t)snprintf(
+		buf, size, pretty ? "{\n    \"child-pid\": %d" : "{ \"child-pid\": %d", (int)child);
 	for (size_t i = 0; i < sizeof(ns) / sizeof(ns[0]) && len < size; i++) {
 		char path[64];
 		struct stat st;

@@ -40,28 +40,32 @@ struct sbx_blob {
 
 /* Flags of a bind op. */
 enum {
-	SBX_BIND_RO = 1 << 0,    /* read-only, recursively */
-	SBX_BIND_DEV = 1 << 1,   /* devices allowed (no nodev) */
-	SBX_BIND_TRY = 1 << 2,   /* skip silently when the source is missing */
+	SBX_BIND_RO = 1 << 0,  /* read-only, recursively */
+	SBX_BIND_DEV = 1 << 1, /* devices allowed (no nodev) */
+	SBX_BIND_TRY = 1 << 2, /* skip silently when the source is missing */
 };
 
 struct sbx_op {
 	enum sbx_op_kind kind;
-	const char *src;  /* bind source (absolute), symlink target */
-	const char *dest; /* path inside the sandbox */
-	unsigned flags;   /* SBX_BIND_* */
-	mode_t perms;     /* dir/tmpfs/file mode, chmod mode */
-	uint64_t size;    /* tmpfs size in bytes, 0 = kernel default */
-	int fd;           /* --bind-fd: the caller's fd */
+	const char *src;               /* bind source (absolute), symlink target */
+	const char *dest;              /* path inside the sandbox */
+	unsigned flags;                /* SBX_BIND_* */
+	mode_t perms;                  /* dir/tmpfs/file mode, chmod mode */
+	uint64_t size;                 /* tmpfs size in bytes, 0 = kernel default */
+	int fd;                        /* --bind-fd: the caller's fd */
 	struct sbx_blob data;          /* --file, --bind-data: the content */
 	enum sbx_overlay_kind overlay; /* --*overlay */
 	const char *const *layers;     /* --overlay-src paths, bottom first */
 	size_t n_layers;
-	const char *upper, *work;      /* --overlay's host dirs */
+	const char *upper, *work; /* --overlay's host dirs */
 };
 
 /* Environment edits, applied in command-line order to sbx's environment. */
-enum sbx_env_kind { SBX_ENV_SET, SBX_ENV_UNSET, SBX_ENV_CLEAR };
+enum sbx_env_kind {
+	SBX_ENV_SET,
+	SBX_ENV_UNSET,
+	SBX_ENV_CLEAR
+};
 
 struct sbx_env_op {
 	enum sbx_env_kind kind;
@@ -83,7 +87,7 @@ struct sbx_plan {
 	gid_t real_gid;
 	uid_t sandbox_uid; /* id inside the user namespace */
 	gid_t sandbox_gid;
-	bool ids_given;    /* --uid or --gid was given */
+	bool ids_given; /* --uid or --gid was given */
 	const char *hostname;
 
 	/* Filesystem. */

@@ -121,8 +121,8 @@ static int same_object_here(struct sbx_rootfs *rf, int fd, char *path, size_t si
 		return -1;
 	}
 	here = bm_open_in_root(&rf->bm, rf->oldroot_fd, path, O_PATH);
-	if (here >= 0 && (fstat(here, &got) < 0 || got.st_dev != want.st_dev ||
-			  got.st_ino != want.st_ino)) {
+	if (here >= 0 &&
+	    (fstat(here, &got) < 0 || got.st_dev != want.st_dev || got.st_ino != want.st_ino)) {
 		close(here);
 		errno = ESTALE;
 		return -1;
@@ -358,8 +358,8 @@ static int cover_proc(struct sbx_rootfs *rf, int proc_fd, const char *dest, bool
 	return 0;
 }
 
-static int do_proc(struct sbx_rootfs *rf, const struct sbx_op *op, bool own_pidns,
-		   bool cover_all, struct sbx_err *err)
+static int do_proc(struct sbx_rootfs *rf, const struct sbx_op *op, bool own_pidns, bool cover_all,
+		   struct sbx_err *err)
 {
 	_cleanup_close_ int target_fd =
 		bm_mount_point(&rf->bm, rf->newroot_fd, op->dest, true, parent_mode(op));
@@ -368,20 +368,23 @@ static int do_proc(struct sbx_rootfs *rf, const struct sbx_op *op, bool own_pidn
 	if (target_fd < 0)
 		return sbx_fail_errno(err, "can't create mount point %s", op->dest);
 	if (own_pidns) {
-		proc_fd = bm_mount_fs(&rf->bm, "proc", NULL, BM_NOSUID | BM_NODEV | BM_NOEXEC, target_fd);
+		proc_fd = bm_mount_fs(&rf->bm, "proc", NULL, BM_NOSUID | BM_NODEV | BM_NOEXEC,
+				      target_fd);
 		if (proc_fd < 0 && errno == EPERM)
-			return sbx_fail(err, "can't mount a new procfs on %s: the kernel refused "
-					     "(Operation not permitted): the /proc sbx runs under has "
-					     "parts mounted over (as in many containers, and in a "
-					     "sandbox made with --proc), which forbids new procfs "
-					     "instances without privilege; run without --unshare-pid "
-					     "to bind that /proc instead",
+			return sbx_fail(err,
+					"can't mount a new procfs on %s: the kernel refused "
+					"(Operation not permitted): the /proc sbx runs under has "
+					"parts mounted over (as in many containers, and in a "
+					"sandbox made with --proc), which forbids new procfs "
+					"instances without privilege; run without --unshare-pid "
+					"to bind that /proc instead",
 					op->dest);
 		if (proc_fd < 0)
 			return sbx_fail_errno(err, "can't mount procfs on %s", op->dest);
 	} else {
 		/* Sharing the pid namespace: bind the host's procfs, as bwrap. */
-		_cleanup_close_ int src_fd = bm_open_in_root(&rf->bm, rf->oldroot_fd, "/proc", O_PATH);
+		_cleanup_close_ int src_fd =
+			bm_open_in_root(&rf->bm, rf->oldroot_fd, "/proc", O_PATH);
 
 		if (src_fd < 0 ||
 		    bm_bind(&rf->bm, src_fd, target_fd, BM_NOSUID | BM_NODEV, true) < 0)
@@ -393,8 +396,7 @@ static int do_proc(struct sbx_rootfs *rf, const struct sbx_op *op, bool own_pidn
 	return cover_proc(rf, proc_fd, op->dest, cover_all, err);
 }
 
-static int bind_dev_node(struct sbx_rootfs *rf, int dev_fd, const char *name,
-			 const char *host_path)
+static int bind_dev_node(struct sbx_rootfs *rf, int dev_fd, const char *name, const char *host_path)
 {
 	_cleanup_close_ int src_fd = bm_open_in_root(&rf->bm, rf->oldroot_fd, host_path, O_PATH);
 	_cleanup_close_ int node_fd = -1;
@@ -413,12 +415,12 @@ static int do_dev(struct sbx_rootfs *rf, const struct sbx_op *op, struct sbx_err
 {
 	static const char *const nodes[] = { "null", "zero", "full", "random", "urandom", "tty" };
 	static const char *const links[][2] = {
-		{ "/proc/self/fd", "fd" },	   { "/proc/self/fd/0", "stdin" },
-		{ "/proc/self/fd/1", "stdout" },  { "/proc/self/fd/2", "stderr" },
-		{ "/proc/kcore", "core" },	   { "pts/ptmx", "ptmx" },
+		{ "/proc/self/fd", "fd" },       { "/proc/self/fd/0", "stdin" },
+		{ "/proc/self/fd/1", "stdout" }, { "/proc/self/fd/2", "stderr" },
+		{ "/proc/kcore", "core" },       { "pts/ptmx", "ptmx" },
 	};
-	static const char *const pts_opts[] = { "newinstance", NULL, "ptmxmode", "0666",
-						"mode", "620", NULL };
+	static const char *const pts_opts[] = { "newinstance", NULL,  "ptmxmode", "0666",
+						"mode",        "620", NULL };
 	_cleanup_close_ int target_fd =
 		bm_mount_point(&rf->bm, rf->newroot_fd, op->dest, true, parent_mode(op));
 	_cleanup_close_ int dev_fd = -1, pts_fd = -1, pts_mnt = -1;
@@ -569,9 +571,9 @@ static int do_remount_ro(struct sbx_rootfs *rf, const struct sbx_op *op, struct 
 /* --file: a new file with the data, mode exactly perms. */
 static int do_file(struct sbx_rootfs *rf, const struct sbx_op *op, struct sbx_err *err)
 {
-	_cleanup_close_ int fd =
-		bm_create_in_root(&rf->bm, rf->newroot_fd, op->dest, O_WRONLY | O_TRUNC | O_NOCTTY,
-				  op->perms, parent_mode(op));
+	_cleanup_close_ int fd = bm_create_in_root(&rf->bm, rf->newroot_fd, op->dest,
+						   O_WRONLY | O_TRUNC | O_NOCTTY, op->perms,
+						   parent_mode(op));
 
 	if (fd < 0)
 		return sbx_fail_errno(err, "can't create file %s", op->dest);

@@ -11,13 +11,13 @@
 #include "util.h"
 
 struct sbx_rootfs {
-	int oldroot_fd; /* the host's root, for bind sources */
-	int newroot_fd; /* the sandbox's root being built */
-	const char *host_tty; /* stdout's tty on the host, for --dev's console */
+	int oldroot_fd;         /* the host's root, for bind sources */
+	int newroot_fd;         /* the sandbox's root being built */
+	const char *host_tty;   /* stdout's tty on the host, for --dev's console */
 	const char *file_label; /* --file-label: the SELinux context of our tmpfs */
-	bool in_userns;       /* the mount namespace belongs to a user namespace of ours */
-	unsigned n_data;      /* files and tmpfs made in the scratch root so far */
-	struct bm_env bm;     /* what the kernel offers, for bind-mount.c */
+	bool in_userns;         /* the mount namespace belongs to a user namespace of ours */
+	unsigned n_data;        /* files and tmpfs made in the scratch root so far */
+	struct bm_env bm;       /* what the kernel offers, for bind-mount.c */
 };
 
 /* Make mounts slave, pivot onto a scratch tmpfs holding /oldroot (the host)

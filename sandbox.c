@@ -50,11 +50,11 @@ struct sbx_run {
 	int sync_fd; /* child's end: EOF or a byte from the monitor */
 	const char *host_tty;
 	mode_t umask;
-	int proc_self_fd; /* the child's /proc/PID on the host's procfs, for --disable-userns */
-	int pid_sock[2]; /* --pidns --unshare-pid: the nested child reports itself */
-	int status_fd;   /* PID 1's end of the pipe it reports the status on, or -1 */
-	int exec_fd;     /* --json-status-fd: one byte once the command is exec'd, or -1 */
-	pid_t monitor_pid; /* as the child sees it, or 0 where it cannot (a PID namespace) */
+	int proc_self_fd;    /* the child's /proc/PID on the host's procfs, for --disable-userns */
+	int pid_sock[2];     /* --pidns --unshare-pid: the nested child reports itself */
+	int status_fd;       /* PID 1's end of the pipe it reports the status on, or -1 */
+	int exec_fd;         /* --json-status-fd: one byte once the command is exec'd, or -1 */
+	pid_t monitor_pid;   /* as the child sees it, or 0 where it cannot (a PID namespace) */
 	uint64_t pid1_guard; /* the capability PID 1 holds and the command lacks, or 0 */
 };
 
@@ -317,8 +317,7 @@ static int close_fd_range(unsigned lo, unsigned hi)
 
 /* --close-fds: close everything above 2 except the fds options named and
  * sbx's own (O_CLOEXEC: the command never has them). */
-static int close_fds(const struct sbx_plan *plan, const int *own, size_t n_own,
-		     struct sbx_err *err)
+static int close_fds(const struct sbx_plan *plan, const int *own, size_t n_own, struct sbx_err *err)
 {
 	_cleanup_free_ int *keep = xcalloc(plan->n_keep_fds + n_own + 1, sizeof(int));
 	size_t n = plan->n_keep_fds;
@@ -708,10 +707,11 @@ static __attribute__((noreturn)) void child_main(struct sbx_run *run)
 
 static __attribute__((noreturn)) void sandbox_run(const struct sbx_plan *plan)
 {
-	struct sbx_run run = {
-		.plan = plan, .proc_self_fd = -1, .pid_sock = { -1, -1 }, .status_fd = -1,
-		.exec_fd = -1
-	};
+	struct sbx_run run = { .plan = plan,
+			       .proc_self_fd = -1,
+			       .pid_sock = { -1, -1 },
+			       .status_fd = -1,
+			       .exec_fd = -1 };
 	_cleanup_close_ int pid1_fd = -1;
 	struct sbx_err err;
 	int pipe_fds[2], status_fds[2] = { -1, -1 }, exec_fds[2] = { -1, -1 };
@@ -722,7 +722,8 @@ static __attribute__((noreturn)) void sandbox_run(const struct sbx_plan *plan)
 		run.host_tty = ttyname(STDOUT_FILENO);
 	run.umask = umask(0);
 	umask(run.umask);
-	if (pipe2(pipe_fds, O_CLOEXEC) < 0 || (has_pid1(plan) && pipe2(status_fds, O_CLOEXEC) < 0) ||
+	if (pipe2(pipe_fds, O_CLOEXEC) < 0 ||
+	    (has_pid1(plan) && pipe2(status_fds, O_CLOEXEC) < 0) ||
 	    (plan->json_status_fd >= 0 && pipe2(exec_fds, O_CLOEXEC | O_NONBLOCK) < 0))
 		sbx_die("can't create a pipe: %s", strerror(errno));
 	if (plan->pidns_fd >= 0 && plan->unshare_pid &&
@@ -802,15 +803,16 @@ static __attribute__((noreturn)) void sandbox_run(const struct sbx_plan *plan)
 		sbx_die("can't start the sandbox: %s", strerror(errno));
 	}
 	close(pipe_fds[1]);
-	status = monitor_wait(&(const struct sbx_waiter){ .main_pid = pid,
-							  .signal_pid = main_pid,
-							  .signal_pidfd = pid1_fd,
-							  .group = pid,
-							  .via_pid1 = has_pid1(plan),
-							  .status_fd = status_fds[0],
-							  .report_fd = -1,
-							  .job_control = !plan->new_session,
-							  .tty_at_once = plan->as_pid_1 && plan->unshare_pid });
+	status = monitor_wait(
+		&(const struct sbx_waiter){ .main_pid = pid,
+					    .signal_pid = main_pid,
+					    .signal_pidfd = pid1_fd,
+					    .group = pid,
+					    .via_pid1 = has_pid1(plan),
+					    .status_fd = status_fds[0],
+					    .report_fd = -1,
+					    .job_control = !plan->new_session,
+					    .tty_at_once = plan->as_pid_1 && plan->unshare_pid });
 	monitor_report_exit(plan, exec_fds[0], status);
 	/* After joining a PID namespace, LeakSanitizer's exit-time check (in
 	 * sanitizer builds) would spin: its tracer, our child, is created in

@@ -29,12 +29,14 @@ int userns_write_maps(pid_t pid, const struct sbx_plan *plan, struct sbx_err *er
 
 	userns_map_line(line, sizeof(line), plan->sandbox_uid, plan->real_uid);
 	if (write_file_at(dir_fd, "uid_map", line) < 0)
-		return sbx_fail_errno(err, "can't write uid map '%.*s'", (int)strlen(line) - 1, line);
+		return sbx_fail_errno(err, "can't write uid map '%.*s'", (int)strlen(line) - 1,
+				      line);
 	if (!plan->real_root && write_file_at(dir_fd, "setgroups", "deny\n") < 0 && errno != ENOENT)
 		return sbx_fail_errno(err, "can't write setgroups");
 	userns_map_line(line, sizeof(line), plan->sandbox_gid, plan->real_gid);
 	if (write_file_at(dir_fd, "gid_map", line) < 0)
-		return sbx_fail_errno(err, "can't write gid map '%.*s'", (int)strlen(line) - 1, line);
+		return sbx_fail_errno(err, "can't write gid map '%.*s'", (int)strlen(line) - 1,
+				      line);
 	return 0;
 }
 
@@ -56,9 +58,10 @@ void userns_explain_failure(int e, struct sbx_err *err)
 			      "(sysctl user.max_user_namespaces=0; set it above 0, or install sbx "
 			      "setuid root)");
 	} else if (e == ENOSPC) {
-		sbx_fail(err, "can't create a user namespace: the limit is reached "
-			      "(user.max_user_namespaces=%ld, or the nesting depth of 32); "
-			      "raise the sysctl or end other sandboxes",
+		sbx_fail(err,
+			 "can't create a user namespace: the limit is reached "
+			 "(user.max_user_namespaces=%ld, or the nesting depth of 32); "
+			 "raise the sysctl or end other sandboxes",
 			 max);
 	} else if (read_sysctl("/proc/sys/kernel/apparmor_restrict_unprivileged_userns") == 1) {
 		sbx_fail(err, "can't create a user namespace: AppArmor forbids it "
@@ -68,13 +71,15 @@ void userns_explain_failure(int e, struct sbx_err *err)
 		sbx_fail(err, "can't create a user namespace: unprivileged ones are disabled "
 			      "(kernel.unprivileged_userns_clone=0); set it to 1");
 	} else if (e == EPERM) {
-		sbx_fail(err, "can't create a user namespace: %s (if this runs in a container, "
-			      "its seccomp profile or missing privileges forbid unshare/clone of "
-			      "namespaces; allow them, or run sbx outside)",
+		sbx_fail(err,
+			 "can't create a user namespace: %s (if this runs in a container, "
+			 "its seccomp profile or missing privileges forbid unshare/clone of "
+			 "namespaces; allow them, or run sbx outside)",
 			 strerror(e));
 	} else if (e == EINVAL) {
-		sbx_fail(err, "can't create namespaces: %s (the kernel lacks one of the "
-			      "namespace types asked for)",
+		sbx_fail(err,
+			 "can't create namespaces: %s (the kernel lacks one of the "
+			 "namespace types asked for)",
 			 strerror(e));
 	} else {
 		errno = e;

@@ -21,8 +21,7 @@ struct sbx_err {
  * write `return sbx_fail(err, ...)`. */
 int sbx_fail(struct sbx_err *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Same, with ": strerror(errno)" appended (errno read at call time). */
-int sbx_fail_errno(struct sbx_err *err, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+int sbx_fail_errno(struct sbx_err *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* The name sbx was invoked as (basename of argv[0]), used in every message. */
 void sbx_set_progname(const char *argv0);
@@ -61,10 +60,10 @@ static inline void *sbx_steal_ptr(void *pp)
 }
 
 /* Strict parsers: the whole string, range- and overflow-checked. 0 or -1. */
-int parse_fd(const char *s, int *out);          /* 0..INT_MAX, decimal */
-int parse_id(const char *s, uint32_t *out);     /* uid/gid: 0..2^32-2 */
+int parse_fd(const char *s, int *out);            /* 0..INT_MAX, decimal */
+int parse_id(const char *s, uint32_t *out);       /* uid/gid: 0..2^32-2 */
 int parse_octal_mode(const char *s, mode_t *out); /* 0..07777 */
-int parse_size(const char *s, uint64_t *out);   /* decimal bytes, >0 */
+int parse_size(const char *s, uint64_t *out);     /* decimal bytes, >0 */
 
 /* Allocation that cannot fail silently: exits with a message on ENOMEM. */
 void *xmalloc(size_t n);

@@ -43,23 +43,57 @@ static int run_bpf(const struct sock_filter *f, size_t n, const struct seccomp_d
 		case BPF_LD | BPF_W | BPF_ABS:
 			memcpy(&a, (const char *)d + k, 4);
 			break;
-		case BPF_LD | BPF_IMM: a = k; break;
-		case BPF_LDX | BPF_IMM: x = k; break;
-		case BPF_LD | BPF_MEM: a = mem[k & 15]; break;
-		case BPF_LDX | BPF_MEM: x = mem[k & 15]; break;
-		case BPF_ST: mem[k & 15] = a; break;
-		case BPF_STX: mem[k & 15] = x; break;
-		case BPF_ALU | BPF_AND | BPF_K: a &= k; break;
-		case BPF_ALU | BPF_OR | BPF_K: a |= k; break;
-		case BPF_MISC | BPF_TAX: x = a; break;
-		case BPF_MISC | BPF_TXA: a = x; break;
-		case BPF_JMP | BPF_JA: pc += k; break;
-		case BPF_JMP | BPF_JEQ | BPF_K: pc += a == k ? i->jt : i->jf; break;
-		case BPF_JMP | BPF_JGT | BPF_K: pc += a > k ? i->jt : i->jf; break;
-		case BPF_JMP | BPF_JGE | BPF_K: pc += a >= k ? i->jt : i->jf; break;
-		case BPF_JMP | BPF_JSET | BPF_K: pc += (a & k) ? i->jt : i->jf; break;
-		case BPF_RET | BPF_K: *ret = k; return count + 1;
-		case BPF_RET | BPF_A: *ret = a; return count + 1;
+		case BPF_LD | BPF_IMM:
+			a = k;
+			break;
+		case BPF_LDX | BPF_IMM:
+			x = k;
+			break;
+		case BPF_LD | BPF_MEM:
+			a = mem[k & 15];
+			break;
+		case BPF_LDX | BPF_MEM:
+			x = mem[k & 15];
+			break;
+		case BPF_ST:
+			mem[k & 15] = a;
+			break;
+		case BPF_STX:
+			mem[k & 15] = x;
+			break;
+		case BPF_ALU | BPF_AND | BPF_K:
+			a &= k;
+			break;
+		case BPF_ALU | BPF_OR | BPF_K:
+			a |= k;
+			break;
+		case BPF_MISC | BPF_TAX:
+			x = a;
+			break;
+		case BPF_MISC | BPF_TXA:
+			a = x;
+			break;
+		case BPF_JMP | BPF_JA:
+			pc += k;
+			break;
+		case BPF_JMP | BPF_JEQ | BPF_K:
+			pc += a == k ? i->jt : i->jf;
+			break;
+		case BPF_JMP | BPF_JGT | BPF_K:
+			pc += a > k ? i->jt : i->jf;
+			break;
+		case BPF_JMP | BPF_JGE | BPF_K:
+			pc += a >= k ? i->jt : i->jf;
+			break;
+		case BPF_JMP | BPF_JSET | BPF_K:
+			pc += (a & k) ? i->jt : i->jf;
+			break;
+		case BPF_RET | BPF_K:
+			*ret = k;
+			return count + 1;
+		case BPF_RET | BPF_A:
+			*ret = a;
+			return count + 1;
 		default:
 			fprintf(stderr, "unknown BPF opcode 0x%x\n", i->code);
 			return -1;
@@ -74,7 +108,8 @@ static void count_insns(const char *path)
 	FILE *f = fopen(path, "rb");
 	size_t n = f ? fread(prog, sizeof(prog[0]), 4096, f) : 0;
 	struct seccomp_data getppid_d = { .nr = SYS_getppid, .arch = AUDIT_ARCH_X86_64 };
-	struct seccomp_data ioctl_d = { .nr = SYS_ioctl, .arch = AUDIT_ARCH_X86_64,
+	struct seccomp_data ioctl_d = { .nr = SYS_ioctl,
+					.arch = AUDIT_ARCH_X86_64,
 					.args = { 3, TCGETS } };
 	unsigned r1 = 0, r2 = 0;
 	int c1, c2;

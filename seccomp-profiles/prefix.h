@@ -29,7 +29,7 @@ struct sbx_prefix_abi {
 	bool newer; /* numbers above last_nr get newer_action */
 	uint32_t last_nr;
 	uint32_t newer_action;
-	uint32_t mux_nr; /* a multiplexer syscall (0: none): its calls in */
+	uint32_t mux_nr;           /* a multiplexer syscall (0: none): its calls in */
 	const uint32_t *mux_calls; /* mux_calls (its first argument) get mux_action */
 	size_t n_mux_calls;
 	uint32_t mux_action;

@@ -39,9 +39,16 @@ static const struct {
 	const char *name;
 	int value;
 } errnos[] = {
-	{ "EPERM", EPERM },   { "ENOENT", ENOENT }, { "EACCES", EACCES }, { "ENOSYS", ENOSYS },
-	{ "EINVAL", EINVAL }, { "ENOTTY", ENOTTY }, { "EAFNOSUPPORT", EAFNOSUPPORT },
-	{ "EOPNOTSUPP", EOPNOTSUPP }, { "ENOMEM", ENOMEM }, { "EIO", EIO },
+	{ "EPERM", EPERM },
+	{ "ENOENT", ENOENT },
+	{ "EACCES", EACCES },
+	{ "ENOSYS", ENOSYS },
+	{ "EINVAL", EINVAL },
+	{ "ENOTTY", ENOTTY },
+	{ "EAFNOSUPPORT", EAFNOSUPPORT },
+	{ "EOPNOTSUPP", EOPNOTSUPP },
+	{ "ENOMEM", ENOMEM },
+	{ "EIO", EIO },
 };
 
 int prof_errno(const char *name)
@@ -99,8 +106,7 @@ static int parse_action(struct ctx *c, const char *file, int line, char **w, int
 			return fail(c, file, line, "unknown errno '%s'", w[*i + 1]);
 		(*i)++;
 	} else
-		return fail(c, file, line, "unknown action '%s' (allow, errno NAME, kill, log)",
-			    a);
+		return fail(c, file, line, "unknown action '%s' (allow, errno NAME, kill, log)", a);
 	(*i)++;
 	return 0;
 }
@@ -140,14 +146,16 @@ static int add_group(struct ctx *c, const char *file, int line, const char *grou
 		const char *eol = strchr(g, '\n');
 		size_t llen = eol ? (size_t)(eol - g) : strlen(g);
 
-		if (llen > len && strncmp(g, group, len) == 0 && (g[len] == ' ' || g[len] == '\t')) {
+		if (llen > len && strncmp(g, group, len) == 0 &&
+		    (g[len] == ' ' || g[len] == '\t')) {
 			char buf[4096], *save, *tok;
 
 			if (llen >= sizeof(buf))
 				return fail(c, file, line, "group %s is too long", group);
 			memcpy(buf, g + len, llen - len);
 			buf[llen - len] = '\0';
-			for (tok = strtok_r(buf, " \t", &save); tok; tok = strtok_r(NULL, " \t", &save))
+			for (tok = strtok_r(buf, " \t", &save); tok;
+			     tok = strtok_r(NULL, " \t", &save))
 				if (add_rule(c, file, line, tok, act, err, op, arg, value) < 0)
 					return -1;
 			return 0;
@@ -179,8 +187,7 @@ static void dir_of(const char *path, char *dir, size_t size)
 
 /* An included file's own includes resolve against its directory, not the
  * including file's: what profile.h promises ("relative to this file"). */
-static int do_include(struct ctx *c, const char *file, int line, const char *what,
-		      const char *dir)
+static int do_include(struct ctx *c, const char *file, int line, const char *what, const char *dir)
 {
 	char path[1024], path_dir[1024];
 	char *text;
@@ -291,9 +298,8 @@ static int parse_line(struct ctx *c, const char *file, int line, char *s, const 
 	if (i == n)
 		return fail(c, file, line, "no syscall after the action");
 	for (; i < n; i++) {
-		int r = w[i][0] == '@'
-				? add_group(c, file, line, w[i], act, err, op, arg, value)
-				: add_rule(c, file, line, w[i], act, err, op, arg, value);
+		int r = w[i][0] == '@' ? add_group(c, file, line, w[i], act, err, op, arg, value)
+				       : add_rule(c, file, line, w[i], act, err, op, arg, value);
 		if (r < 0)
 			return -1;
 	}

@@ -26,7 +26,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
-enum prof_action { PROF_ALLOW, PROF_ERRNO, PROF_KILL, PROF_LOG };
+enum prof_action {
+	PROF_ALLOW,
+	PROF_ERRNO,
+	PROF_KILL,
+	PROF_LOG
+};
 enum prof_op {
 	PROF_NONE,
 	PROF_EQ,
@@ -38,11 +43,11 @@ enum prof_op {
 struct prof_rule {
 	char syscall[64];
 	enum prof_action action;
-	int err;		/* for PROF_ERRNO */
+	int err; /* for PROF_ERRNO */
 	enum prof_op op;
 	unsigned arg;
 	uint64_t value;
-	char where[300];	/* FILE:LINE, for messages */
+	char where[300]; /* FILE:LINE, for messages */
 };
 
 struct prof {

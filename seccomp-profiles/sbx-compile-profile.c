@@ -392,7 +392,8 @@ static void dump(const struct prof *p)
 
 		printf("%-24s %s", r->syscall, action_name(r->action, r->err));
 		if (r->op != PROF_NONE)
-			printf(" if arg%u %s 0x%llx", r->arg, ops[r->op], (unsigned long long)r->value);
+			printf(" if arg%u %s 0x%llx", r->arg, ops[r->op],
+			       (unsigned long long)r->value);
 		printf("   (%s)\n", r->where);
 	}
 }
@@ -429,7 +430,8 @@ static void c_source(const char *out, char **specs, int n, const char *groups)
 		parse(eq + 1, groups, &p);
 		ctx = compile(&p, &pp);
 		bpf = export(&p, ctx, &pp, &len);
-		fprintf(f, "static const unsigned char blob_%d[] __attribute__((aligned(8))) = {", i);
+		fprintf(f, "static const unsigned char blob_%d[] __attribute__((aligned(8))) = {",
+			i);
 		for (size_t j = 0; j < len; j++)
 			fprintf(f, "%s0x%02x,", j % 12 ? " " : "\n\t", bpf[j]);
 		fprintf(f, "\n};\nstatic const char desc_%d[] = \"", i);

@@ -10,15 +10,15 @@
 
 /* Linux 6.4 to 6.17; the same numbers on x86-64 and i386. */
 const struct sbx_syscall sbx_newer_syscalls[] = {
-	{ "cachestat", 451, 451 },	   { "fchmodat2", 452, 452 },
+	{ "cachestat", 451, 451 },         { "fchmodat2", 452, 452 },
 	{ "map_shadow_stack", 453, 453 },  { "futex_wake", 454, 454 },
-	{ "futex_wait", 455, 455 },	   { "futex_requeue", 456, 456 },
-	{ "statmount", 457, 457 },	   { "listmount", 458, 458 },
+	{ "futex_wait", 455, 455 },        { "futex_requeue", 456, 456 },
+	{ "statmount", 457, 457 },         { "listmount", 458, 458 },
 	{ "lsm_get_self_attr", 459, 459 }, { "lsm_set_self_attr", 460, 460 },
 	{ "lsm_list_modules", 461, 461 },  { "mseal", 462, 462 },
-	{ "setxattrat", 463, 463 },	   { "getxattrat", 464, 464 },
-	{ "listxattrat", 465, 465 },	   { "removexattrat", 466, 466 },
-	{ "open_tree_attr", 467, 467 },	   { "file_getattr", 468, 468 },
+	{ "setxattrat", 463, 463 },        { "getxattrat", 464, 464 },
+	{ "listxattrat", 465, 465 },       { "removexattrat", 466, 466 },
+	{ "open_tree_attr", 467, 467 },    { "file_getattr", 468, 468 },
 	{ "file_setattr", 469, 469 },
 };
 const size_t sbx_n_newer_syscalls = sizeof(sbx_newer_syscalls) / sizeof(sbx_newer_syscalls[0]);

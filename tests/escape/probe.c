@@ -323,9 +323,12 @@ static void probe_syscalls(void)
 	expect_filtered("userfaultfd", "userfaultfd(0)", syscall(SYS_userfaultfd, 0));
 	expect_filtered("io_uring_setup", "io_uring_setup(1, bad params)",
 			syscall(SYS_io_uring_setup, 1, (void *)1));
-	expect_filtered("kexec_load", "kexec_load(bad)", syscall(SYS_kexec_load, 0, 0, (void *)1, 0));
-	expect_filtered("init_module", "init_module(bad)", syscall(SYS_init_module, (void *)1, 0, ""));
-	expect_filtered("syslog", "syslog(READ_ALL) (dmesg)", syscall(SYS_syslog, 3, (void *)1, 16));
+	expect_filtered("kexec_load", "kexec_load(bad)",
+			syscall(SYS_kexec_load, 0, 0, (void *)1, 0));
+	expect_filtered("init_module", "init_module(bad)",
+			syscall(SYS_init_module, (void *)1, 0, ""));
+	expect_filtered("syslog", "syslog(READ_ALL) (dmesg)",
+			syscall(SYS_syslog, 3, (void *)1, 16));
 	expect_filtered("clock_settime", "clock_settime(bad)",
 			syscall(SYS_clock_settime, 0, (void *)1));
 	if (syscall(SYS_clone3, (void *)1, 88) < 0 && errno == ENOSYS)
@@ -419,7 +422,8 @@ static void probe_compat_abis(void)
 	else if (WIFSIGNALED(st) && WTERMSIG(st) == SIGSYS)
 		report("CONTAINED", "x32", "x32 mount: killed by the filter (SIGSYS)");
 	else if (WIFEXITED(st) && WEXITSTATUS(st) == 3)
-		report("CONTAINED", "x32", "x32 mount: ENOSYS (filtered, or no x32 in this kernel)");
+		report("CONTAINED", "x32",
+		       "x32 mount: ENOSYS (filtered, or no x32 in this kernel)");
 	else
 		report("ESCAPED", "x32", "x32 mount reached the kernel (status %d)", st);
 }
@@ -586,9 +590,11 @@ static void probe_kernel_leaks(void)
 		}
 		fclose(f);
 		if (nonzero == 0)
-			report("CONTAINED", "kallsyms", "/proc/kallsyms: %d addresses, all zero", lines);
+			report("CONTAINED", "kallsyms", "/proc/kallsyms: %d addresses, all zero",
+			       lines);
 		else
-			report("ESCAPED", "kallsyms", "/proc/kallsyms shows %d real addresses", nonzero);
+			report("ESCAPED", "kallsyms", "/proc/kallsyms shows %d real addresses",
+			       nonzero);
 	}
 }
 

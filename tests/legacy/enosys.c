@@ -23,9 +23,9 @@
 #endif
 
 static const int before_4_19[] = {
-	SYS_openat2,	 SYS_close_range, SYS_mount_setattr, SYS_open_tree, SYS_move_mount,
-	SYS_fsopen,	 SYS_fsconfig,	  SYS_fsmount,	     SYS_fspick,    SYS_faccessat2,
-	SYS_pidfd_open, SYS_clone3,
+	SYS_openat2,    SYS_close_range, SYS_mount_setattr, SYS_open_tree,
+	SYS_move_mount, SYS_fsopen,      SYS_fsconfig,      SYS_fsmount,
+	SYS_fspick,     SYS_faccessat2,  SYS_pidfd_open,    SYS_clone3,
 };
 static const int before_5_12[] = { SYS_mount_setattr };
 
@@ -40,19 +40,23 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	nrs = argv[1][0] == '4' ? before_4_19 : before_5_12;
-	n = argv[1][0] == '4' ? sizeof(before_4_19) / sizeof(int) : sizeof(before_5_12) / sizeof(int);
+	n = argv[1][0] == '4' ? sizeof(before_4_19) / sizeof(int)
+			      : sizeof(before_5_12) / sizeof(int);
 
 	/* arch check, then one comparison per syscall: x32 numbers have bit 30
 	 * set and never match, so they run as usual. */
 	prog[len++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
 						   offsetof(struct seccomp_data, arch));
-	prog[len++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0);
+	prog[len++] =
+		(struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0);
 	prog[len++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
 	prog[len++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
 						   offsetof(struct seccomp_data, nr));
 	for (size_t i = 0; i < n; i++) {
-		prog[len++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (unsigned)nrs[i], 0, 1);
-		prog[len++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOSYS);
+		prog[len++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K,
+							   (unsigned)nrs[i], 0, 1);
+		prog[len++] =
+			(struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOSYS);
 	}
 	prog[len++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
 

@@ -88,7 +88,7 @@ static const struct sim_row rows[] = {
 	ROW("default nested none", I386, __NR_mlockall, A(1), ALLOW),
 
 	/* --- numbers past the headers and future ones (see x86-64) --- */
-	ROW("default nested none", I386, 451, NOARGS, ALLOW), /* cachestat */
+	ROW("default nested none", I386, 451, NOARGS, ALLOW),   /* cachestat */
 	ROW("default strict", I386, 467, NOARGS, ERRNO(EPERM)), /* open_tree_attr: @mount */
 	ROW("nested none", I386, 467, NOARGS, ALLOW),
 	ROW("default nested none", I386, 469, NOARGS, ALLOW), /* file_setattr */
@@ -126,9 +126,9 @@ static const struct sim_row rows[] = {
 
 /* groups.list by i386 number. */
 static const struct sim_syscall mount_[] = {
-	SYS(pivot_root), SYS(mount),	  SYS(umount),	      SYS(umount2),
-	SYS(open_tree),	 SYS(move_mount), SYS(fsopen),	      SYS(fsmount),
-	SYS(fsconfig),	 SYS(fspick),	  SYS(mount_setattr), { 467, "open_tree_attr" },
+	SYS(pivot_root), SYS(mount),      SYS(umount),        SYS(umount2),
+	SYS(open_tree),  SYS(move_mount), SYS(fsopen),        SYS(fsmount),
+	SYS(fsconfig),   SYS(fspick),     SYS(mount_setattr), { 467, "open_tree_attr" },
 };
 static const struct sim_syscall module[] = {
 	SYS(init_module),   SYS(finit_module), SYS(delete_module),
@@ -137,8 +137,8 @@ static const struct sim_syscall module[] = {
 static const struct sim_syscall reboot[] = { SYS(reboot), SYS(kexec_load) };
 static const struct sim_syscall swap[] = { SYS(swapon), SYS(swapoff) };
 static const struct sim_syscall clock[] = {
-	SYS(settimeofday),  SYS(clock_settime), SYS(clock_settime64), SYS(clock_adjtime),
-	SYS(clock_adjtime64), SYS(adjtimex),	SYS(stime),
+	SYS(settimeofday),    SYS(clock_settime), SYS(clock_settime64), SYS(clock_adjtime),
+	SYS(clock_adjtime64), SYS(adjtimex),      SYS(stime),
 };
 static const struct sim_syscall keyring[] = { SYS(add_key), SYS(request_key), SYS(keyctl) };
 static const struct sim_syscall debug[] = { SYS(perf_event_open), SYS(lookup_dcookie) };
@@ -148,36 +148,24 @@ static const struct sim_syscall io_uring[] = { SYS(io_uring_setup), SYS(io_uring
 					       SYS(io_uring_register) };
 static const struct sim_syscall obsolete[] = {
 	SYS(uselib),  SYS(nfsservctl), SYS(afs_syscall), SYS(getpmsg), SYS(putpmsg),
-	SYS(vserver), SYS(sysfs),      SYS(_sysctl),	 SYS(ustat),   SYS(bdflush),
+	SYS(vserver), SYS(sysfs),      SYS(_sysctl),     SYS(ustat),   SYS(bdflush),
 };
 static const struct sim_syscall privileged[] = {
-	SYS(acct),
-	SYS(quotactl),
-	SYS(quotactl_fd),
-	SYS(syslog),
-	SYS(bpf),
-	SYS(userfaultfd),
-	SYS(open_by_handle_at),
-	SYS(name_to_handle_at),
+	SYS(acct), SYS(quotactl),    SYS(quotactl_fd),       SYS(syslog),
+	SYS(bpf),  SYS(userfaultfd), SYS(open_by_handle_at), SYS(name_to_handle_at),
 };
 static const struct sim_group groups[] = SIM_GROUPS;
 /* Names of groups.list that i386 does not have. */
 static const char *const absent[] = { "kexec_file_load", "security", "tuxcall" };
 
 static const struct sim_argcheck argchecks[] = {
-	{ "default", __NR_ioctl },
-	{ "default", __NR_personality }, /* surface.inc */
-	{ "default", __NR_socket },
-	{ "default", __NR_socketpair },
+	{ "default", __NR_ioctl },      { "default", __NR_personality }, /* surface.inc */
+	{ "default", __NR_socket },     { "default", __NR_socketpair },
 	{ "default", __NR_socketcall }, /* SYS_SOCKET, SYS_SOCKETPAIR: ENOSYS */
-	{ "nested", __NR_ioctl },
-	{ "nested", __NR_personality },
-	{ "nested", __NR_socket },
-	{ "nested", __NR_socketpair },
-	{ "nested", __NR_socketcall },
-	{ "strict", __NR_ioctl },
-	{ "strict", __NR_personality },
-	{ "strict", __NR_socket },
+	{ "nested", __NR_ioctl },       { "nested", __NR_personality },
+	{ "nested", __NR_socket },      { "nested", __NR_socketpair },
+	{ "nested", __NR_socketcall },  { "strict", __NR_ioctl },
+	{ "strict", __NR_personality }, { "strict", __NR_socket },
 	{ "strict", __NR_socketcall }, /* socket and the calls it allows */
 };
 

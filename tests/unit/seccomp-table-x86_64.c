@@ -123,7 +123,7 @@ static const struct sim_row rows[] = {
 	 * answer ENOSYS above the table groups.list was reviewed against (Linux
 	 * 6.18: 469), and decide 451..469 by name (surface.inc's "newer");
 	 * strict answers ENOSYS, none allows --- */
-	ROW("default nested none", X64, 451, NOARGS, ALLOW), /* cachestat */
+	ROW("default nested none", X64, 451, NOARGS, ALLOW),   /* cachestat */
 	ROW("default strict", X64, 467, NOARGS, ERRNO(EPERM)), /* open_tree_attr (6.15): @mount */
 	ROW("nested none", X64, 467, NOARGS, ALLOW),
 	ROW("default nested none", X64, 457, NOARGS, ALLOW), /* statmount: @mount-info */
@@ -157,10 +157,10 @@ static const struct sim_row rows[] = {
 	/* --- architectures the filters do not cover: killed --- */
 	ROW("default nested strict none", AUDIT_ARCH_AARCH64, 63, NOARGS, KILL), /* read */
 	ROW("default nested strict none", AUDIT_ARCH_ARM, 3, NOARGS, KILL),
-	ROW("default nested strict none", AUDIT_ARCH_X86_64 & ~__AUDIT_ARCH_LE, __NR_read, NOARGS,
-	    KILL),
-	ROW("default nested strict none", AUDIT_ARCH_X86_64 & ~__AUDIT_ARCH_64BIT, __NR_read,
+	ROW("default nested strict none", AUDIT_ARCH_X86_64 & ~(uint32_t)__AUDIT_ARCH_LE, __NR_read,
 	    NOARGS, KILL),
+	ROW("default nested strict none", AUDIT_ARCH_X86_64 & ~(uint32_t)__AUDIT_ARCH_64BIT,
+	    __NR_read, NOARGS, KILL),
 	ROW("default nested strict none", 0, __NR_read, NOARGS, KILL),
 	ROW("default nested strict none", ~0u, __NR_read, NOARGS, KILL),
 
@@ -210,7 +210,7 @@ static const struct sim_row rows[] = {
 	ROW("strict", X64, __NR_chroot, NOARGS, ERRNO(ENOSYS)),
 	ROW("strict", X64, __NR_seccomp, NOARGS, ERRNO(ENOSYS)),
 	ROW("strict", X64, __NR_perf_event_open, NOARGS, ERRNO(ENOSYS)), /* @debug: not EPERM */
-	ROW("strict", X64, __NR_settimeofday, NOARGS, ERRNO(ENOSYS)), /* @clock */
+	ROW("strict", X64, __NR_settimeofday, NOARGS, ERRNO(ENOSYS)),    /* @clock */
 	/* strict's EPERM line */
 	ROW("strict", X64, __NR_io_uring_setup, NOARGS, ERRNO(EPERM)),
 	ROW("strict", X64, __NR_userfaultfd, NOARGS, ERRNO(EPERM)),
@@ -224,8 +224,16 @@ static const struct sim_row rows[] = {
 
 /* groups.list by x86-64 number. */
 static const struct sim_syscall mount_[] = {
-	SYS(pivot_root), SYS(mount),   SYS(umount2),  SYS(open_tree), SYS(move_mount),
-	SYS(fsopen),	 SYS(fsmount), SYS(fsconfig), SYS(fspick),    SYS(mount_setattr),
+	SYS(pivot_root),
+	SYS(mount),
+	SYS(umount2),
+	SYS(open_tree),
+	SYS(move_mount),
+	SYS(fsopen),
+	SYS(fsmount),
+	SYS(fsconfig),
+	SYS(fspick),
+	SYS(mount_setattr),
 	{ 467, "open_tree_attr" }, /* Linux 6.15, newer than the headers */
 };
 static const struct sim_syscall module[] = {
@@ -244,58 +252,53 @@ static const struct sim_syscall io_uring[] = { SYS(io_uring_setup), SYS(io_uring
 					       SYS(io_uring_register) };
 static const struct sim_syscall obsolete[] = {
 	SYS(uselib),  SYS(nfsservctl), SYS(afs_syscall), SYS(getpmsg), SYS(putpmsg), SYS(security),
-	SYS(tuxcall), SYS(vserver),    SYS(sysfs),	 SYS(_sysctl), SYS(ustat),
+	SYS(tuxcall), SYS(vserver),    SYS(sysfs),       SYS(_sysctl), SYS(ustat),
 };
 static const struct sim_syscall privileged[] = {
-	SYS(acct),
-	SYS(quotactl),
-	SYS(quotactl_fd),
-	SYS(syslog),
-	SYS(bpf),
-	SYS(userfaultfd),
-	SYS(open_by_handle_at),
-	SYS(name_to_handle_at),
+	SYS(acct), SYS(quotactl),    SYS(quotactl_fd),       SYS(syslog),
+	SYS(bpf),  SYS(userfaultfd), SYS(open_by_handle_at), SYS(name_to_handle_at),
 };
 static const struct sim_group groups[] = SIM_GROUPS;
 /* Names of groups.list that x86-64 does not have. */
-static const char *const absent[] = { "umount",	   "stime",	      "vm86", "vm86old",
-				      "bdflush",	   "clock_settime64", "clock_adjtime64" };
+static const char *const absent[] = { "umount",  "stime",           "vm86",           "vm86old",
+				      "bdflush", "clock_settime64", "clock_adjtime64" };
 
 /* The syscalls the profiles give argument conditions on x86-64. */
 static const struct sim_argcheck argchecks[] = {
-	{ "default", __NR_ioctl },	{ "default", __NR_personality }, /* surface.inc */
-	{ "default", __NR_socket },	{ "default", __NR_socketpair },	 /* surface.inc */
-	{ "nested", __NR_ioctl },	{ "nested", __NR_personality },	 { "nested", __NR_socket },
-	{ "nested", __NR_socketpair },	{ "strict", __NR_ioctl },	 { "strict", __NR_personality },
+	{ "default", __NR_ioctl },  { "default", __NR_personality }, /* surface.inc */
+	{ "default", __NR_socket }, { "default", __NR_socketpair },  /* surface.inc */
+	{ "nested", __NR_ioctl },   { "nested", __NR_personality },
+	{ "nested", __NR_socket },  { "nested", __NR_socketpair },
+	{ "strict", __NR_ioctl },   { "strict", __NR_personality },
 	{ "strict", __NR_socket },
 };
 
 /* What every program calls all the time: allowed whatever the arguments. */
 static const struct sim_syscall fast[] = {
-	SYS(read),	     SYS(write),
-	SYS(close),	     SYS(exit_group),
-	SYS(exit),	     SYS(futex),
-	SYS(mmap),	     SYS(munmap),
-	SYS(mprotect),	     SYS(brk),
-	SYS(madvise),	     SYS(rt_sigaction),
+	SYS(read),           SYS(write),
+	SYS(close),          SYS(exit_group),
+	SYS(exit),           SYS(futex),
+	SYS(mmap),           SYS(munmap),
+	SYS(mprotect),       SYS(brk),
+	SYS(madvise),        SYS(rt_sigaction),
 	SYS(rt_sigprocmask), SYS(rt_sigreturn),
-	SYS(openat),	     SYS(newfstatat),
-	SYS(fstat),	     SYS(statx),
-	SYS(lseek),	     SYS(pread64),
-	SYS(pwrite64),	     SYS(readv),
-	SYS(writev),	     SYS(fcntl),
-	SYS(dup3),	     SYS(pipe2),
-	SYS(getpid),	     SYS(gettid),
+	SYS(openat),         SYS(newfstatat),
+	SYS(fstat),          SYS(statx),
+	SYS(lseek),          SYS(pread64),
+	SYS(pwrite64),       SYS(readv),
+	SYS(writev),         SYS(fcntl),
+	SYS(dup3),           SYS(pipe2),
+	SYS(getpid),         SYS(gettid),
 	SYS(clock_gettime),  SYS(clock_nanosleep),
-	SYS(nanosleep),	     SYS(poll),
-	SYS(ppoll),	     SYS(epoll_wait),
+	SYS(nanosleep),      SYS(poll),
+	SYS(ppoll),          SYS(epoll_wait),
 	SYS(epoll_pwait),    SYS(epoll_ctl),
-	SYS(sendmsg),	     SYS(recvmsg),
-	SYS(sendto),	     SYS(recvfrom),
-	SYS(clone),	     SYS(execve),
-	SYS(wait4),	     SYS(getrandom),
+	SYS(sendmsg),        SYS(recvmsg),
+	SYS(sendto),         SYS(recvfrom),
+	SYS(clone),          SYS(execve),
+	SYS(wait4),          SYS(getrandom),
 	SYS(sched_yield),    SYS(set_robust_list),
-	SYS(rseq),	     SYS(prlimit64),
+	SYS(rseq),           SYS(prlimit64),
 };
 
 const struct sim_arch_table sim_table_x86_64 = SIM_ARCH_TABLE("x86-64", X64);

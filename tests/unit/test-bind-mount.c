@@ -34,9 +34,8 @@ Test(mountinfo, reads_fields_and_unescapes)
 Test(mountinfo, malformed_lines_are_errors)
 {
 	const char *bad[] = {
-		"x 1 0:1 / /a rw - t s o",	  "1 y 0:1 / /a rw - t s o",
-		"1 2 0:1 /",			  "99999999999 1 0:1 / /a rw - t s o",
-		"-1 1 0:1 / /a rw - t s o",	  " 1 1 0:1 / /a rw",
+		"x 1 0:1 / /a rw - t s o",           "1 y 0:1 / /a rw - t s o",  "1 2 0:1 /",
+		"99999999999 1 0:1 / /a rw - t s o", "-1 1 0:1 / /a rw - t s o", " 1 1 0:1 / /a rw",
 	};
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {

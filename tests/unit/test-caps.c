@@ -32,10 +32,10 @@ Test(caps, nothing_is_kept_by_default)
 Test(caps, edits_apply_in_order)
 {
 	const struct sbx_cap_op ops[] = {
-		{ true, -1 },		  /* ALL */
+		{ true, -1 },             /* ALL */
 		{ false, CAP_SYS_ADMIN }, /* minus one */
-		{ false, -1 },		  /* then none */
-		{ true, CAP_CHOWN },	  /* then one */
+		{ false, -1 },            /* then none */
+		{ true, CAP_CHOWN },      /* then one */
 	};
 	uint64_t avail = (UINT64_C(1) << 41) - 1;
 
@@ -55,7 +55,8 @@ Test(caps, a_named_cap_is_kept_even_if_unavailable)
 
 Test(caps, pid1_guard_is_a_cap_pid1_has_and_the_command_lacks)
 {
-	const uint64_t wake = UINT64_C(1) << CAP_WAKE_ALARM, block = UINT64_C(1) << CAP_BLOCK_SUSPEND;
+	const uint64_t wake = UINT64_C(1) << CAP_WAKE_ALARM, block = UINT64_C(1)
+								     << CAP_BLOCK_SUSPEND;
 	const uint64_t all = (UINT64_C(1) << 41) - 1;
 
 	cr_assert_eq(caps_pid1_guard(0, all), wake);

@@ -152,9 +152,9 @@ Test(cli, relative_source_is_made_absolute)
 
 Test(cli, dest_ops)
 {
-	cr_assert_eq(parse("--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp", "--mqueue",
-			   "/mq", "--dir", "/d", "--symlink", "usr/bin", "/bin", "--chmod", "0700",
-			   "/d", "--remount-ro", "/", "true"),
+	cr_assert_eq(parse("--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp", "--mqueue", "/mq",
+			   "--dir", "/d", "--symlink", "usr/bin", "/bin", "--chmod", "0700", "/d",
+			   "--remount-ro", "/", "true"),
 		     SBX_CLI_RUN);
 	cr_assert_eq(plan.n_ops, 8);
 	cr_assert_eq(plan.ops[0].kind, SBX_OP_PROC);
@@ -282,8 +282,9 @@ Test(cli, bad_input_messages)
 	expect_error(parse("--chdir"), "--chdir takes one argument");
 	expect_error(parse("--perms", "999", "--dir", "/x", "true"),
 		     "--perms takes an octal mode (0 to 07777), not '999'");
-	expect_error(parse("--perms", "0755", "--bind", "/usr", "/x", "true"),
-		     "--perms must be followed by an option that creates a file or directory, not --bind");
+	expect_error(
+		parse("--perms", "0755", "--bind", "/usr", "/x", "true"),
+		"--perms must be followed by an option that creates a file or directory, not --bind");
 	expect_error(parse("--perms", "0755", "--perms", "0700", "--dir", "/x", "true"),
 		     "--perms given twice for the same file");
 	expect_error(parse("--size", "abc", "--tmpfs", "/x", "true"),
@@ -300,11 +301,14 @@ Test(cli, bad_input_messages)
 		     "--setenv: invalid variable name 'A=B'");
 	expect_error(parse("--bind", "/nonexistent-sbx-src", "/x", "true"),
 		     "Can't find source path /nonexistent-sbx-src: No such file or directory");
-	expect_error(parse("--hostname", "h", "true"), "Specifying --hostname requires --unshare-uts");
+	expect_error(parse("--hostname", "h", "true"),
+		     "Specifying --hostname requires --unshare-uts");
 	expect_error(parse("--unshare-pid"), "no command given (try --help)");
 	expect_error(parse("--as-pid-1", "true"), "Specifying --as-pid-1 requires --unshare-pid");
-	expect_error(parse_root("--uid", "5", "true"), "Specifying --uid requires --unshare-user or --userns");
-	expect_error(parse_root("--gid", "5", "true"), "Specifying --gid requires --unshare-user or --userns");
+	expect_error(parse_root("--uid", "5", "true"),
+		     "Specifying --uid requires --unshare-user or --userns");
+	expect_error(parse_root("--gid", "5", "true"),
+		     "Specifying --gid requires --unshare-user or --userns");
 }
 
 Test(cli, no_arguments_at_all)
@@ -373,7 +377,8 @@ Test(cli, seccomp_programs)
 	 * their table was freed before it, a double free). */
 	pipe_with(prog, 8, fd1, sizeof(fd1));
 	pipe_with(prog, 8, fd2, sizeof(fd2));
-	cr_assert_eq(parse("--file", fd1, "/x", "--seccomp", fd2, "true"), SBX_CLI_RUN, "%s", err.msg);
+	cr_assert_eq(parse("--file", fd1, "/x", "--seccomp", fd2, "true"), SBX_CLI_RUN, "%s",
+		     err.msg);
 	cr_assert_eq(plan.n_seccomp, 1);
 	cr_assert_eq(plan.seccomp[0].len, 8);
 
@@ -389,7 +394,8 @@ Test(cli, seccomp_programs)
 
 	/* bwrap's messages (its test-seccomp.py checks them). */
 	pipe_with(prog, 12, fd1, sizeof(fd1));
-	expect_error(parse("--seccomp", fd1, "true"), "Invalid seccomp data, must be multiple of 8");
+	expect_error(parse("--seccomp", fd1, "true"),
+		     "Invalid seccomp data, must be multiple of 8");
 	pipe_with(prog, 0, fd1, sizeof(fd1));
 	cr_assert_eq(parse("--seccomp", fd1, "true"), SBX_CLI_ERROR, "an empty program");
 	cr_assert(strstr(err.msg, "does not hold a BPF program (0 bytes: need a multiple of 8, "
@@ -429,7 +435,8 @@ Test(cli, default_profile_and_cap_sys_admin)
 	cr_assert_eq(parse("--cap-add", "CAP_NET_ADMIN", "true"), SBX_CLI_RUN);
 	cr_assert_eq(plan.seccomp[0].data, (const char *)dflt->blob, "another capability");
 	/* A profile the caller names is what loads. */
-	cr_assert_eq(parse("--cap-add", "ALL", "--seccomp-profile", "default", "true"), SBX_CLI_RUN);
+	cr_assert_eq(parse("--cap-add", "ALL", "--seccomp-profile", "default", "true"),
+		     SBX_CLI_RUN);
 	cr_assert_eq(plan.n_seccomp, 1);
 	cr_assert_eq(plan.seccomp[0].data, (const char *)dflt->blob, "--seccomp-profile default");
 }

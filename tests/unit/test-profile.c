@@ -63,7 +63,8 @@ Test(profile, errors_name_file_and_line)
 	expect_error("deny mount\n",
 		     "t.profile:1: unknown action 'deny' (allow, errno NAME, kill, log)");
 	expect_error("allow @nope\n", "t.profile:1: unknown group '@nope'");
-	expect_error("allow ioctl if arg9 == 1\n", "t.profile:1: bad argument 'arg9' (arg0 to arg5)");
+	expect_error("allow ioctl if arg9 == 1\n",
+		     "t.profile:1: bad argument 'arg9' (arg0 to arg5)");
 	expect_error("allow ioctl if arg1 < 1\n", "t.profile:1: bad operator '<' (==, =32, &, >=)");
 	expect_error("allow ioctl if arg1 == x\n", "t.profile:1: bad value 'x'");
 	expect_error("allow ioctl if arg1 ==\n", "t.profile:1: a condition is: if argN OP VALUE");
@@ -298,7 +299,7 @@ static size_t walk(const struct sock_filter *f, size_t n, uint32_t arch, uint32_
 }
 
 #define X86_64 0xc000003eU /* AUDIT_ARCH_X86_64 */
-#define I386 0x40000003U /* AUDIT_ARCH_I386 */
+#define I386 0x40000003U   /* AUDIT_ARCH_I386 */
 #define ENOSYS_RET (0x00050000U | ENOSYS)
 #define EPERM_RET (0x00050000U | EPERM)
 

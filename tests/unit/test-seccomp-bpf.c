@@ -470,16 +470,16 @@ Test(sim, alu_operations)
 		uint16_t code;
 		uint32_t k, expect;
 	} ops[] = {
-		{ BPF_ADD | BPF_K, 5, 105 },	    { BPF_ADD | BPF_X, 0, 107 },
-		{ BPF_SUB | BPF_K, 1, 99 },	    { BPF_SUB | BPF_X, 0, 93 },
-		{ BPF_MUL | BPF_K, 3, 300 },	    { BPF_MUL | BPF_X, 0, 700 },
-		{ BPF_DIV | BPF_K, 7, 14 },	    { BPF_DIV | BPF_X, 0, 14 },
-		{ BPF_AND | BPF_K, 0x0f, 4 },	    { BPF_AND | BPF_X, 0, 4 },
-		{ BPF_OR | BPF_K, 3, 103 },	    { BPF_OR | BPF_X, 0, 103 },
-		{ BPF_XOR | BPF_K, 0xff, 155 },	    { BPF_XOR | BPF_X, 0, 99 },
-		{ BPF_LSH | BPF_K, 2, 400 },	    { BPF_LSH | BPF_X, 0, 12800 },
-		{ BPF_RSH | BPF_K, 2, 25 },	    { BPF_RSH | BPF_X, 0, 0 },
-		{ BPF_NEG, 0, (uint32_t)-100 },	    { BPF_SUB | BPF_K, 101, 0xffffffff },
+		{ BPF_ADD | BPF_K, 5, 105 },        { BPF_ADD | BPF_X, 0, 107 },
+		{ BPF_SUB | BPF_K, 1, 99 },         { BPF_SUB | BPF_X, 0, 93 },
+		{ BPF_MUL | BPF_K, 3, 300 },        { BPF_MUL | BPF_X, 0, 700 },
+		{ BPF_DIV | BPF_K, 7, 14 },         { BPF_DIV | BPF_X, 0, 14 },
+		{ BPF_AND | BPF_K, 0x0f, 4 },       { BPF_AND | BPF_X, 0, 4 },
+		{ BPF_OR | BPF_K, 3, 103 },         { BPF_OR | BPF_X, 0, 103 },
+		{ BPF_XOR | BPF_K, 0xff, 155 },     { BPF_XOR | BPF_X, 0, 99 },
+		{ BPF_LSH | BPF_K, 2, 400 },        { BPF_LSH | BPF_X, 0, 12800 },
+		{ BPF_RSH | BPF_K, 2, 25 },         { BPF_RSH | BPF_X, 0, 0 },
+		{ BPF_NEG, 0, (uint32_t)-100 },     { BPF_SUB | BPF_K, 101, 0xffffffff },
 		{ BPF_MUL | BPF_K, 0x80000000, 0 }, /* wraps at 32 bits */
 	};
 	struct seccomp_data d = { .nr = 100 };
@@ -509,8 +509,8 @@ Test(sim, loads_and_stores)
 	static const struct {
 		uint32_t k, expect;
 	} fields[] = {
-		{ 0, 59 },	    { 4, AUDIT_ARCH_X86_64 }, { 8, 0x55667788 },
-		{ 12, 0x11223344 }, { 16, 0xb0b1b2b3 },	      { 20, 0xa0a1a2a3 },
+		{ 0, 59 },          { 4, AUDIT_ARCH_X86_64 }, { 8, 0x55667788 },
+		{ 12, 0x11223344 }, { 16, 0xb0b1b2b3 },       { 20, 0xa0a1a2a3 },
 		{ 56, 0xe0e1e2e3 }, { 60, 0xf0f1f2f3 },
 	};
 
@@ -536,7 +536,7 @@ Test(sim, loads_and_stores)
 			BPF_STMT(BPF_LD | BPF_IMM, 0),
 			BPF_STMT(BPF_LDX | BPF_IMM, 0),
 			BPF_STMT(BPF_LDX | BPF_MEM, 15), /* X = 9 */
-			BPF_STMT(BPF_LD | BPF_MEM, 3), /* A = 59 */
+			BPF_STMT(BPF_LD | BPF_MEM, 3),   /* A = 59 */
 			BPF_STMT(BPF_ALU | BPF_SUB | BPF_X, 0),
 			BPF_STMT(BPF_RET | BPF_A, 0),
 		};
@@ -565,10 +565,10 @@ Test(sim, jumps)
 		uint32_t k;
 		bool taken;
 	} jumps[] = {
-		{ BPF_JEQ, 100, true },		{ BPF_JEQ, 99, false },	  { BPF_JGT, 99, true },
-		{ BPF_JGT, 100, false },	{ BPF_JGE, 100, true },	  { BPF_JGE, 101, false },
-		{ BPF_JSET, 0x4, true },	{ BPF_JSET, 0x3, false }, /* 100 = 0b1100100 */
-		{ BPF_JGT, 0xffffffff, false }, /* unsigned */
+		{ BPF_JEQ, 100, true },         { BPF_JEQ, 99, false },   { BPF_JGT, 99, true },
+		{ BPF_JGT, 100, false },        { BPF_JGE, 100, true },   { BPF_JGE, 101, false },
+		{ BPF_JSET, 0x4, true },        { BPF_JSET, 0x3, false }, /* 100 = 0b1100100 */
+		{ BPF_JGT, 0xffffffff, false },                           /* unsigned */
 	};
 	struct seccomp_data d = { .nr = 100 };
 
@@ -630,7 +630,8 @@ Test(sim, refuses_what_the_kernel_refuses)
 		BAD("insn 0: load outside seccomp_data or unaligned",
 		    BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 64), RET_ALLOW),
 		BAD("insn 0: load outside seccomp_data or unaligned",
-		    BPF_STMT(BPF_LD | BPF_W | BPF_ABS, (uint32_t)(SKF_AD_OFF + SKF_AD_PROTOCOL)), RET_ALLOW),
+		    BPF_STMT(BPF_LD | BPF_W | BPF_ABS, (uint32_t)(SKF_AD_OFF + SKF_AD_PROTOCOL)),
+		    RET_ALLOW),
 		BAD("insn 0: opcode the seccomp checker refuses",
 		    BPF_STMT(BPF_LD | BPF_B | BPF_ABS, 0), RET_ALLOW),
 		BAD("insn 0: opcode the seccomp checker refuses",
@@ -697,9 +698,9 @@ Test(sim, run_checks_every_access)
 				       BPF_STMT(BPF_ALU | BPF_LSH | BPF_X, 0), RET_ALLOW };
 	struct sock_filter mod[] = { BPF_STMT(BPF_ALU | BPF_MOD | BPF_K, 2), RET_ALLOW };
 	const struct sim_prog bad[] = {
-		{ "unaligned", unaligned, 2 }, { "past", past, 2 },	  { "jump", jump, 2 },
-		{ "cond", cond, 2 },	       { "off_end", off_end, 1 }, { "unset", unset, 2 },
-		{ "shift", shift, 3 },	       { "mod", mod, 2 },
+		{ "unaligned", unaligned, 2 }, { "past", past, 2 },       { "jump", jump, 2 },
+		{ "cond", cond, 2 },           { "off_end", off_end, 1 }, { "unset", unset, 2 },
+		{ "shift", shift, 3 },         { "mod", mod, 2 },
 	};
 	struct seccomp_data d = { 0 };
 	char why[128];
@@ -909,9 +910,9 @@ Test(table, groups)
 					cr_log_error("%s %s: %s %s (%u) gave %s, not %s",
 						     tables[t]->name, profile, g->name,
 						     g->calls[j].name, g->calls[j].nr,
-						     action_str(got != group_actions[i].expect ?
-									got :
-									got1,
+						     action_str(got != group_actions[i].expect
+									? got
+									: got1,
 								b1, sizeof(b1)),
 						     action_str(group_actions[i].expect, b2,
 								sizeof(b2)));
@@ -1189,9 +1190,8 @@ Test(table, action_depends_on_arguments_only_where_the_profile_checks_them)
 					bad++;
 					cr_log_error(
 						"%s %s: nr %u: %s", tb->name, p->name, nr,
-						varies ?
-							"depends on the arguments, no argcheck row" :
-							"has an argcheck row, but no pattern changes its action");
+						varies ? "depends on the arguments, no argcheck row"
+						       : "has an argcheck row, but no pattern changes its action");
 				}
 				if (!varies && first == ALLOW &&
 				    !sim_cached_allow(p, nr, tb->arch)) {

@@ -47,8 +47,9 @@ Test(parse_fd, accepts_plain_decimal)
 
 Test(parse_fd, rejects_everything_else)
 {
-	const char *bad[] = { "", "-1", "+3", " 3", "3 ", "0x3", "3a", "2147483648",
-			      "99999999999999999999", "1e3" };
+	const char *bad[] = {
+		"", "-1", "+3", " 3", "3 ", "0x3", "3a", "2147483648", "99999999999999999999", "1e3"
+	};
 	int fd = 42;
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
