@@ -233,6 +233,13 @@ static void jobs_take_back(struct jobs *j)
 		j->handed = false;
 }
 
+/* SIGTSTP, SIGTTIN or SIGTTOU: a stop a process can take by default and a
+ * shell continues (SIGSTOP aside). */
+static bool is_tty_stop(int sig)
+{
+	return sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU;
+}
+
 /* Stop as the sandbox did, so the caller's shell sees its job stop. The
  * signal is unblocked just long enough to take its default action; the
  * kernel drops SIGTSTP, SIGTTIN and SIGTTOU in an orphaned process group,
@@ -244,8 +251,7 @@ static void stop_self(struct jobs *j, int sig)
 	struct sigaction old;
 	sigset_t one, pending;
 
-	if ((sig != SIGTSTP && sig != SIGTTIN && sig != SIGTTOU) ||
-	    sigaction(sig, NULL, &old) < 0 || old.sa_handler != SIG_DFL)
+	if (!is_tty_stop(sig) || sigaction(sig, NULL, &old) < 0 || old.sa_handler != SIG_DFL)
 		return;
 	sigemptyset(&one);
 	sigaddset(&one, sig);
@@ -305,7 +311,7 @@ static void on_tty_stop(const struct sbx_waiter *w, struct jobs *j, int sig)
 
 static void on_signal(const struct sbx_waiter *w, struct jobs *j, int sig, siginfo_t *info)
 {
-	bool job = sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU || sig == SIGCONT;
+	bool job = is_tty_stop(sig) || sig == SIGCONT;
 
 	if (w->is_pid1) {
 		relay_as_pid1(w, sig, info);
@@ -376,7 +382,7 @@ static int read_report(const struct sbx_waiter *w, struct jobs *j, int *status_f
 	if ((code & ~0xff) == SBX_REPORT_STOP) {
 		int sig = code & 0xff;
 
-		if (!drop && (sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU || sig == SIGSTOP))
+		if (!drop && (is_tty_stop(sig) || sig == SIGSTOP))
 			on_stop(w, j, sig);
 		return -1;
 	}

@@ -1586,21 +1586,19 @@ t_compile_profile_errors() {
 	RC=$?
 	expect_rc 1
 	expect_err_has "b.profile:3: the rule for 'ioctl' conflicts with another rule for it"
-	printf 'errno EWHAT mount\n' >c.profile
-	ERR=$("$compiler" c.profile 2>&1)
-	RC=$?
-	expect_rc 1
-	expect_err_has "c.profile:1: unknown errno 'EWHAT'"
-	printf 'errno EPERM semctl if arg0 == 1\n' >d.profile
-	ERR=$("$compiler" -o d.bpf d.profile 2>&1)
-	RC=$?
-	expect_rc 1
-	expect_err_has "d.profile:1: a condition on 'semctl' cannot be checked on i386, which reaches it through ipc(2)"
-	printf 'errno EPERM mseal if arg0 == 1\n' >e.profile
-	ERR=$("$compiler" -o e.bpf e.profile 2>&1)
-	RC=$?
-	expect_rc 1
-	expect_err_has "e.profile:1: conditions on 'mseal' need a libseccomp that knows it"
+	# refused NAME TEXT MESSAGE: the profile NAME holding TEXT fails to
+	# compile with MESSAGE.
+	refused() {
+		printf '%s\n' "$2" >"$1"
+		ERR=$("$compiler" -o "$1.bpf" "$1" 2>&1)
+		RC=$?
+		expect_rc 1 "compiling $1"
+		expect_err_has "$1:$3"
+	}
+	refused c.profile 'errno EWHAT mount' "1: unknown errno 'EWHAT'"
+	refused d.profile 'errno EPERM semctl if arg0 == 1' \
+		"1: a condition on 'semctl' cannot be checked on i386, which reaches it through ipc(2)"
+	refused e.profile 'errno EPERM mseal if arg0 == 1' "1: conditions on 'mseal' need a libseccomp that knows it"
 	# The build's check: a syscall libseccomp names that no group classifies.
 	printf '@io read\n@mount mount\n' >g.list
 	ERR=$("$compiler" --groups g.list --check-groups 2>&1)
