@@ -46,6 +46,7 @@ static const struct {
 	{ "EINVAL", EINVAL },
 	{ "ENOTTY", ENOTTY },
 	{ "EAFNOSUPPORT", EAFNOSUPPORT },
+	{ "EPROTONOSUPPORT", EPROTONOSUPPORT },
 	{ "EOPNOTSUPP", EOPNOTSUPP },
 	{ "ENOMEM", ENOMEM },
 	{ "EIO", EIO },
@@ -112,7 +113,7 @@ static int parse_action(struct ctx *c, const char *file, int line, char **w, int
 }
 
 static int add_rule(struct ctx *c, const char *file, int line, const char *name,
-		    enum prof_action act, int err, enum prof_op op, unsigned arg, uint64_t value)
+		    enum prof_action act, int err, const struct prof_cond *cond, unsigned n_cond)
 {
 	struct prof *p = c->out;
 	struct prof_rule *r;
@@ -128,16 +129,15 @@ static int add_rule(struct ctx *c, const char *file, int line, const char *name,
 	strcpy(r->syscall, name);
 	r->action = act;
 	r->err = err;
-	r->op = op;
-	r->arg = arg;
-	r->value = value;
+	r->n_cond = n_cond;
+	memcpy(r->cond, cond, n_cond * sizeof(*cond));
 	snprintf(r->where, sizeof(r->where), "%s:%d", file, line);
 	return 0;
 }
 
 /* A group's members: the words after "@name" on its line in groups.list. */
 static int add_group(struct ctx *c, const char *file, int line, const char *group,
-		     enum prof_action act, int err, enum prof_op op, unsigned arg, uint64_t value)
+		     enum prof_action act, int err, const struct prof_cond *cond, unsigned n_cond)
 {
 	const char *g = c->groups;
 	size_t len = strlen(group);
@@ -156,7 +156,7 @@ static int add_group(struct ctx *c, const char *file, int line, const char *grou
 			buf[llen - len] = '\0';
 			for (tok = strtok_r(buf, " \t", &save); tok;
 			     tok = strtok_r(NULL, " \t", &save))
-				if (add_rule(c, file, line, tok, act, err, op, arg, value) < 0)
+				if (add_rule(c, file, line, tok, act, err, cond, n_cond) < 0)
 					return -1;
 			return 0;
 		}
@@ -213,14 +213,37 @@ static int do_include(struct ctx *c, const char *file, int line, const char *wha
 	return r;
 }
 
+/* "argN OP VALUE" from w[0..2] into out. */
+static int parse_cond(struct ctx *c, const char *file, int line, char *const *w,
+		      struct prof_cond *out)
+{
+	if (strncmp(w[0], "arg", 3) != 0 || w[0][3] < '0' || w[0][3] > '5' || w[0][4] != '\0')
+		return fail(c, file, line, "bad argument '%s' (arg0 to arg5)", w[0]);
+	out->arg = (unsigned)(w[0][3] - '0');
+	if (strcmp(w[1], "==") == 0)
+		out->op = PROF_EQ;
+	else if (strcmp(w[1], "=32") == 0)
+		out->op = PROF_EQ32;
+	else if (strcmp(w[1], "&") == 0)
+		out->op = PROF_BITS;
+	else if (strcmp(w[1], ">=") == 0)
+		out->op = PROF_GE;
+	else
+		return fail(c, file, line, "bad operator '%s' (==, =32, &, >=)", w[1]);
+	if (parse_number(w[2], &out->value) < 0)
+		return fail(c, file, line, "bad value '%s'", w[2]);
+	if (out->op == PROF_BITS && out->value == 0)
+		return fail(c, file, line, "'& 0' can never match");
+	return 0;
+}
+
 static int parse_line(struct ctx *c, const char *file, int line, char *s, const char *dir)
 {
 	char *w[64], *save, *tok;
 	int n = 0, i = 0, cond = -1;
 	enum prof_action act;
-	enum prof_op op = PROF_NONE;
-	unsigned arg = 0;
-	uint64_t value = 0;
+	struct prof_cond conds[PROF_MAX_CONDS];
+	unsigned n_cond = 0;
 	int err;
 
 	for (tok = strtok_r(s, " \t", &save); tok; tok = strtok_r(NULL, " \t", &save)) {
@@ -269,37 +292,42 @@ static int parse_line(struct ctx *c, const char *file, int line, char *s, const 
 	if (parse_action(c, file, line, w, n, &i, &act, &err) < 0)
 		return -1;
 	for (int j = i; j < n; j++)
-		if (strcmp(w[j], "if") == 0)
+		if (strcmp(w[j], "if") == 0) {
 			cond = j;
+			break;
+		}
 	if (cond >= 0) {
-		if (cond + 4 != n)
-			return fail(c, file, line, "a condition is: if argN OP VALUE");
-		if (strncmp(w[cond + 1], "arg", 3) != 0 || w[cond + 1][3] < '0' ||
-		    w[cond + 1][3] > '5' || w[cond + 1][4] != '\0')
-			return fail(c, file, line, "bad argument '%s' (arg0 to arg5)", w[cond + 1]);
-		arg = (unsigned)(w[cond + 1][3] - '0');
-		if (strcmp(w[cond + 2], "==") == 0)
-			op = PROF_EQ;
-		else if (strcmp(w[cond + 2], "=32") == 0)
-			op = PROF_EQ32;
-		else if (strcmp(w[cond + 2], "&") == 0)
-			op = PROF_BITS;
-		else if (strcmp(w[cond + 2], ">=") == 0)
-			op = PROF_GE;
-		else
-			return fail(c, file, line, "bad operator '%s' (==, =32, &, >=)",
-				    w[cond + 2]);
-		if (parse_number(w[cond + 3], &value) < 0)
-			return fail(c, file, line, "bad value '%s'", w[cond + 3]);
-		if (op == PROF_BITS && value == 0)
-			return fail(c, file, line, "'& 0' can never match");
+		int at = cond + 1;
+
+		for (;;) {
+			if (n_cond == PROF_MAX_CONDS)
+				return fail(c, file, line, "at most %d conditions, joined by 'and'",
+					    PROF_MAX_CONDS);
+			if (at + 3 > n)
+				return fail(c, file, line, "a condition is: if argN OP VALUE");
+			if (parse_cond(c, file, line, &w[at], &conds[n_cond]) < 0)
+				return -1;
+			for (unsigned k = 0; k < n_cond; k++)
+				if (conds[k].arg == conds[n_cond].arg)
+					return fail(c, file, line, "two conditions on arg%u",
+						    conds[k].arg);
+			n_cond++;
+			at += 3;
+			if (at == n)
+				break;
+			if (strcmp(w[at], "and") != 0 || at + 1 == n)
+				return fail(
+					c, file, line,
+					"after a condition: 'and argN OP VALUE' or the end of the line");
+			at++;
+		}
 		n = cond;
 	}
 	if (i == n)
 		return fail(c, file, line, "no syscall after the action");
 	for (; i < n; i++) {
-		int r = w[i][0] == '@' ? add_group(c, file, line, w[i], act, err, op, arg, value)
-				       : add_rule(c, file, line, w[i], act, err, op, arg, value);
+		int r = w[i][0] == '@' ? add_group(c, file, line, w[i], act, err, conds, n_cond)
+				       : add_rule(c, file, line, w[i], act, err, conds, n_cond);
 		if (r < 0)
 			return -1;
 	}

@@ -6,14 +6,17 @@
  *   default allow | errno NAME | kill | log
  *   newer ACTION                   (numbers above the reviewed table)
  *   include OTHER.profile          (relative to this file; cycles refused)
- *   ACTION NAME... [if argN OP VALUE]
+ *   ACTION NAME... [if argN OP VALUE [and argM OP VALUE]]
  *
  * ACTION is allow, "errno NAME", kill or log; NAME is a syscall or @group
  * (groups live in groups.list beside the profiles). OP is == (whole 64-bit
  * value), =32 (low 32 bits equal: what the kernel sees of an int argument,
  * e.g. ioctl requests), & (all of these bits set: (argN & VALUE) == VALUE;
  * one rule per bit matches any of them) or >= (the whole 64-bit value,
- * unsigned, at least VALUE: a set upper half matches too).
+ * unsigned, at least VALUE: a set upper half matches too). With "and" the
+ * rule matches only when both conditions hold (socket's family and its
+ * protocol, say); a syscall's rules of one action still match when any of
+ * them does.
  *
  * "newer ACTION" is what every syscall number above the table sbx's groups
  * were reviewed against gets (syscalls.h), on each ABI, unless a rule names
@@ -40,13 +43,21 @@ enum prof_op {
 	PROF_GE
 };
 
-struct prof_rule {
-	char syscall[64];
-	enum prof_action action;
-	int err; /* for PROF_ERRNO */
+/* One comparison of a syscall argument. */
+struct prof_cond {
 	enum prof_op op;
 	unsigned arg;
 	uint64_t value;
+};
+
+#define PROF_MAX_CONDS 2 /* "if ... and ..." */
+
+struct prof_rule {
+	char syscall[64];
+	enum prof_action action;
+	int err;         /* for PROF_ERRNO */
+	unsigned n_cond; /* 0: unconditional */
+	struct prof_cond cond[PROF_MAX_CONDS];
 	char where[300]; /* FILE:LINE, for messages */
 };
 

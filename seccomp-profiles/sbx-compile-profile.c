@@ -143,7 +143,7 @@ static void plan_known(struct prefix_plan *pp, const struct prof_rule *r)
 	int b = seccomp_syscall_resolve_name_arch(SCMP_ARCH_X86, r->syscall);
 	bool have = false;
 
-	if (m && r->op != PROF_NONE) {
+	if (m && r->n_cond > 0) {
 		if (m->mux == SBX_I386_IPC)
 			die("%s: a condition on '%s' cannot be checked on i386, which reaches "
 			    "it through ipc(2) with its arguments in memory",
@@ -157,6 +157,26 @@ static void plan_known(struct prefix_plan *pp, const struct prof_rule *r)
 		prefix_rule(pp->rules64, &pp->n64, a, 0, true, r->where);
 	if (b > SBX_REVIEWED_LAST_I386)
 		prefix_rule(pp->rules32, &pp->n32, b, 0, true, r->where);
+}
+
+/* libseccomp's form of one condition. */
+static struct scmp_arg_cmp arg_cmp(const struct prof_cond *c)
+{
+	switch (c->op) {
+	case PROF_EQ:
+		return SCMP_CMP(c->arg, SCMP_CMP_EQ, c->value);
+	case PROF_EQ32:
+		/* The kernel reads int arguments from the low 32 bits only:
+		 * compare those, or a set upper half slips by. */
+		return SCMP_CMP(c->arg, SCMP_CMP_MASKED_EQ, 0xffffffffULL,
+				c->value & 0xffffffffULL);
+	case PROF_GE:
+		return SCMP_CMP(c->arg, SCMP_CMP_GE, c->value);
+	case PROF_BITS:
+	case PROF_NONE:
+	default:
+		return SCMP_CMP(c->arg, SCMP_CMP_MASKED_EQ, c->value, c->value);
+	}
 }
 
 static scmp_filter_ctx compile(const struct prof *p, struct prefix_plan *pp)
@@ -177,14 +197,14 @@ static scmp_filter_ctx compile(const struct prof *p, struct prefix_plan *pp)
 		const struct prof_rule *r = &p->rules[i];
 		uint32_t act = action(r->action, r->err);
 		const struct sbx_syscall *t;
-		struct scmp_arg_cmp cmp;
+		struct scmp_arg_cmp cmp[PROF_MAX_CONDS];
 		int nr, rc;
 
 		if (!seccomp_knows(r->syscall)) {
 			/* libseccomp has no name for it: the prefix decides. */
 			if ((t = sbx_newer_syscall(r->syscall)) == NULL)
 				die("%s: unknown syscall '%s'", r->where, r->syscall);
-			if (r->op != PROF_NONE)
+			if (r->n_cond > 0)
 				die("%s: conditions on '%s' need a libseccomp that knows it",
 				    r->where, r->syscall);
 			if (act != dflt || t->x86_64 > SBX_REVIEWED_LAST_X86_64)
@@ -194,34 +214,12 @@ static scmp_filter_ctx compile(const struct prof *p, struct prefix_plan *pp)
 			continue;
 		}
 		plan_known(pp, r);
-		if (act == dflt && r->op == PROF_NONE)
+		if (act == dflt && r->n_cond == 0)
 			continue; /* what the default does anyway */
 		nr = seccomp_syscall_resolve_name(r->syscall);
-		switch (r->op) {
-		case PROF_NONE:
-			rc = seccomp_rule_add(ctx, act, nr, 0);
-			break;
-		case PROF_EQ:
-			cmp = SCMP_CMP(r->arg, SCMP_CMP_EQ, r->value);
-			rc = seccomp_rule_add_array(ctx, act, nr, 1, &cmp);
-			break;
-		case PROF_EQ32:
-			/* The kernel reads int arguments from the low 32 bits
-			 * only: compare those, or a set upper half slips by. */
-			cmp = SCMP_CMP(r->arg, SCMP_CMP_MASKED_EQ, 0xffffffffULL,
-				       r->value & 0xffffffffULL);
-			rc = seccomp_rule_add_array(ctx, act, nr, 1, &cmp);
-			break;
-		case PROF_GE:
-			cmp = SCMP_CMP(r->arg, SCMP_CMP_GE, r->value);
-			rc = seccomp_rule_add_array(ctx, act, nr, 1, &cmp);
-			break;
-		case PROF_BITS:
-		default:
-			cmp = SCMP_CMP(r->arg, SCMP_CMP_MASKED_EQ, r->value, r->value);
-			rc = seccomp_rule_add_array(ctx, act, nr, 1, &cmp);
-			break;
-		}
+		for (unsigned k = 0; k < r->n_cond; k++)
+			cmp[k] = arg_cmp(&r->cond[k]);
+		rc = seccomp_rule_add_array(ctx, act, nr, r->n_cond, cmp);
 		if (rc == -EACCES || rc == -EEXIST)
 			die("%s: the rule for '%s' conflicts with another rule for it (one "
 			    "syscall takes one action, plus conditions of that action)",
@@ -391,9 +389,9 @@ static void dump(const struct prof *p)
 		const struct prof_rule *r = &p->rules[i];
 
 		printf("%-24s %s", r->syscall, action_name(r->action, r->err));
-		if (r->op != PROF_NONE)
-			printf(" if arg%u %s 0x%llx", r->arg, ops[r->op],
-			       (unsigned long long)r->value);
+		for (unsigned k = 0; k < r->n_cond; k++)
+			printf(" %s arg%u %s 0x%llx", k ? "and" : "if", r->cond[k].arg,
+			       ops[r->cond[k].op], (unsigned long long)r->cond[k].value);
 		printf("   (%s)\n", r->where);
 	}
 }

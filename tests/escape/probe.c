@@ -13,9 +13,13 @@
  * Environment from the test: PROBE_VICTIM (pid of a process outside),
  * PROBE_HOST_FD (an inherited fd of a host directory, when passed).
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/keyctl.h>
+#include <linux/netfilter/nfnetlink.h>
+#include <linux/netfilter/nf_tables.h>
+#include <linux/netlink.h>
 #include <linux/seccomp.h>
 #include <sched.h>
 #include <signal.h>
@@ -557,6 +561,91 @@ static void probe_nested_userns(void)
 		report("ESCAPED", "nested-userns", "nested user namespace regained mount");
 }
 
+/* nf_tables from a nested user+network namespace, whose root holds
+ * CAP_NET_ADMIN there: the kernel's most exploited local surface. The
+ * probe opens a NETLINK_NETFILTER socket and asks for a new table in a
+ * batch; the namespace is the probe's own, thrown away at exit. */
+static int nft_new_table(int fd)
+{
+	struct {
+		struct nlmsghdr h;
+		struct nfgenmsg g;
+		char attrs[64];
+	} __attribute__((aligned(4))) msg[3];
+	struct nlattr *a;
+	char reply[4096];
+	struct nlmsghdr *r;
+	ssize_t n;
+
+	memset(msg, 0, sizeof(msg));
+	for (int i = 0; i < 3; i++) {
+		msg[i].h.nlmsg_len = NLMSG_LENGTH(sizeof(struct nfgenmsg));
+		msg[i].h.nlmsg_flags = NLM_F_REQUEST;
+		msg[i].h.nlmsg_seq = (unsigned)i + 1;
+		msg[i].g.res_id = htons(NFNL_SUBSYS_NFTABLES);
+	}
+	msg[0].h.nlmsg_type = NFNL_MSG_BATCH_BEGIN;
+	msg[2].h.nlmsg_type = NFNL_MSG_BATCH_END;
+	msg[1].h.nlmsg_type = (NFNL_SUBSYS_NFTABLES << 8) | NFT_MSG_NEWTABLE;
+	msg[1].h.nlmsg_flags |= NLM_F_CREATE | NLM_F_ACK;
+	msg[1].g.nfgen_family = 1; /* NFPROTO_INET */
+	a = (struct nlattr *)msg[1].attrs;
+	a->nla_type = NFTA_TABLE_NAME;
+	/* struct nlattr is 4 bytes, already aligned; the name is 9 with its
+	 * nul, padded to 12. */
+	a->nla_len = (unsigned short)(sizeof(*a) + sizeof("sbxprobe"));
+	memcpy(a + 1, "sbxprobe", sizeof("sbxprobe"));
+	msg[1].h.nlmsg_len += (a->nla_len + 3u) & ~3u;
+	/* Packed one after another, as the kernel walks a batch. */
+	char buf[sizeof(msg)];
+	size_t off = 0;
+	for (int i = 0; i < 3; i++) {
+		memcpy(buf + off, &msg[i], msg[i].h.nlmsg_len);
+		off += NLMSG_ALIGN(msg[i].h.nlmsg_len);
+	}
+	if (send(fd, buf, off, 0) < 0)
+		return -errno;
+	n = recv(fd, reply, sizeof(reply), 0);
+	if (n < (ssize_t)NLMSG_LENGTH(sizeof(struct nlmsgerr)))
+		return n < 0 ? -errno : -EPROTO;
+	r = (struct nlmsghdr *)reply;
+	if (r->nlmsg_type != NLMSG_ERROR)
+		return -EPROTO;
+	return ((struct nlmsgerr *)NLMSG_DATA(r))->error;
+}
+
+static void probe_netfilter(void)
+{
+	int st;
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		int fd;
+
+		if (unshare(CLONE_NEWUSER | CLONE_NEWNET) < 0)
+			_exit(100);
+		fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_NETFILTER);
+		if (fd < 0) {
+			report("CONTAINED", "nf_tables",
+			       "NETLINK_NETFILTER in a nested user+net namespace: %s",
+			       strerror(errno));
+			_exit(0);
+		}
+		int r = nft_new_table(fd);
+		report("ESCAPED", "nf_tables",
+		       "NETLINK_NETFILTER opens in a nested user+net namespace; a new table: %s",
+		       r == 0 ? "made" : strerror(-r));
+		_exit(1);
+	}
+	waitpid(pid, &st, 0);
+	if (WIFEXITED(st) && WEXITSTATUS(st) == 100)
+		report("SKIPPED", "nf_tables", "no nested user+net namespace here");
+	else if (WIFEXITED(st))
+		escapes += WEXITSTATUS(st);
+	else
+		report("ESCAPED", "nf_tables", "the probe died (status %d)", st);
+}
+
 static void probe_proc_sys(void)
 {
 	const char *paths[] = { "/proc/sys/kernel/hostname", "/proc/sys/vm/drop_caches",
@@ -721,6 +810,7 @@ int main(int argc, char **argv)
 	probe_nested_userns();
 	probe_open_tree_attr();
 	probe_vsock();
+	probe_netfilter();
 	probe_proc_sys();
 	probe_kernel_leaks();
 	probe_keys();

@@ -1274,7 +1274,16 @@ t_seccomp_socket_families() {
 			sc --seccomp-profile $p -- 41 $fam 15 0; expect_out 22 "$p: family $fam reaches the kernel"
 		done
 		sc --seccomp-profile $p -- 53 1 1 0 1; expect_out 14 "$p: socketpair(AF_UNIX) reaches the kernel"
+		# netlink's nf_tables and xfrm: EPROTONOSUPPORT (93); the
+		# protocol compared on its low 32 bits, the others pass.
+		sc --seccomp-profile $p -- 41 16 15 12; expect_out 93 "$p: NETLINK_NETFILTER"
+		sc --seccomp-profile $p -- 41 16 15 0x10000000c; expect_out 93 "$p: NETLINK_NETFILTER, upper bits set"
+		sc --seccomp-profile $p -- 41 16 15 6; expect_out 93 "$p: NETLINK_XFRM"
+		sc --seccomp-profile $p -- 41 16 15 0; expect_out 22 "$p: NETLINK_ROUTE reaches the kernel"
+		sc --seccomp-profile $p -- 41 2 15 12; expect_out 22 "$p: protocol 12 of AF_INET reaches the kernel"
+		sc --seccomp-profile $p -- 41 12 15 0; expect_out 97 "$p: AF_DECnet (no such family)"
 	done
+	sc --seccomp-profile none -- 41 16 15 12; expect_out 22 "none: NETLINK_NETFILTER reaches the kernel"
 	# The default line (no profile named) gets them too.
 	sc -- 41 40 1 0; expect_out 97 "default: socket(AF_VSOCK)"
 	# What programs use still works: AF_UNIX pairs, TCP over loopback

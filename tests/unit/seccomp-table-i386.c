@@ -58,6 +58,9 @@ static const struct sim_row rows[] = {
 	ROW("default nested", I386, __NR_socketpair, A(AF_VSOCK, 1, 0), ERRNO(EAFNOSUPPORT)),
 	ROW("default nested", I386, __NR_socket, A(46, 1, 0), ERRNO(EAFNOSUPPORT)),
 	ROW("none", I386, __NR_socket, A(AF_VSOCK, 1, 0), ALLOW),
+	ROW("default nested none", I386, __NR_socket, A(16, 3, 0), ALLOW), /* NETLINK_ROUTE */
+	ROW("default nested", I386, __NR_socket, A(16, 3, 12), ERRNO(EPROTONOSUPPORT)),
+	ROW("default nested", I386, __NR_socket, A(16, 3, 6), ERRNO(EPROTONOSUPPORT)),
 	ROW("default nested", I386, __NR_socketcall, A(SYS_SOCKET, 0x1000), ERRNO(ENOSYS)),
 	ROW("default nested", I386, __NR_socketcall, A(SYS_SOCKETPAIR, 0x1000), ERRNO(ENOSYS)),
 	ROW("default nested", I386, __NR_socketcall, A(HIGH | SYS_SOCKET, 0x1000), ERRNO(ENOSYS)),

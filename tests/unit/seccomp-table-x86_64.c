@@ -107,6 +107,21 @@ static const struct sim_row rows[] = {
 	ROW("default nested", X64, __NR_socket, A(0xffffffff, 1, 0), ERRNO(EAFNOSUPPORT)),
 	ROW("default nested", X64, __NR_socket, A(HIGH | AF_UNIX, 1, 0), ERRNO(EAFNOSUPPORT)),
 	ROW("none", X64, __NR_socket, A(AF_VSOCK, 1, 0), ALLOW),
+	/* netlink: NETLINK_ROUTE passes; nf_tables and xfrm do not (both
+	 * conditions must hold: family and protocol, low 32 bits each). */
+	ROW("default nested none", X64, __NR_socket, A(16, 3, 0), ALLOW), /* NETLINK_ROUTE */
+	ROW("default nested none", X64, __NR_socket, A(16, 3, 4), ALLOW), /* NETLINK_SOCK_DIAG */
+	ROW("default nested", X64, __NR_socket, A(16, 3, 12), ERRNO(EPROTONOSUPPORT)),
+	ROW("default nested", X64, __NR_socket, A(16, 0x80003, HIGH | 12), ERRNO(EPROTONOSUPPORT)),
+	ROW("default nested", X64, __NR_socket, A(HIGH | 16, 3, 12), ERRNO(EPROTONOSUPPORT)),
+	ROW("default nested", X64, __NR_socket, A(16, 3, 6), ERRNO(EPROTONOSUPPORT)), /* XFRM */
+	ROW("default nested none", X64, __NR_socket, A(AF_INET, 3, 12),
+	    ALLOW), /* 12 only for netlink */
+	ROW("none", X64, __NR_socket, A(16, 3, 12), ALLOW),
+	/* numbers no family answers: no module request */
+	ROW("default nested", X64, __NR_socket, A(12, 1, 0), ERRNO(EAFNOSUPPORT)), /* AF_DECnet */
+	ROW("default nested", X64, __NR_socket, A(4, 2, 0), ERRNO(EAFNOSUPPORT)),  /* AF_IPX */
+	ROW("default nested", X64, __NR_socket, A(28, 2, 0), ERRNO(EAFNOSUPPORT)), /* AF_MPLS */
 
 	/* --- mount family: default refuses it, nested allows it (groups: test
 	 * table/groups); a few rows here for the integration test to mirror --- */

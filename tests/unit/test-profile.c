@@ -46,13 +46,13 @@ Test(profile, rules_groups_conditions)
 	cr_assert_str_eq(prof.rules[2].syscall, "mount");
 	cr_assert_str_eq(prof.rules[3].syscall, "umount2");
 	cr_assert_eq(prof.rules[3].err, EPERM);
-	cr_assert_eq(prof.rules[4].op, PROF_EQ32);
-	cr_assert_eq(prof.rules[4].arg, 1);
-	cr_assert_eq(prof.rules[4].value, 0x5412);
+	cr_assert_eq(prof.rules[4].cond[0].op, PROF_EQ32);
+	cr_assert_eq(prof.rules[4].cond[0].arg, 1);
+	cr_assert_eq(prof.rules[4].cond[0].value, 0x5412);
 	cr_assert_eq(prof.rules[5].action, PROF_KILL);
-	cr_assert_eq(prof.rules[5].op, PROF_BITS);
+	cr_assert_eq(prof.rules[5].cond[0].op, PROF_BITS);
 	cr_assert_eq(prof.rules[6].action, PROF_LOG);
-	cr_assert_eq(prof.rules[6].op, PROF_EQ);
+	cr_assert_eq(prof.rules[6].cond[0].op, PROF_EQ);
 	prof_free(&prof);
 }
 
@@ -69,6 +69,16 @@ Test(profile, errors_name_file_and_line)
 	expect_error("allow ioctl if arg1 == x\n", "t.profile:1: bad value 'x'");
 	expect_error("allow ioctl if arg1 ==\n", "t.profile:1: a condition is: if argN OP VALUE");
 	expect_error("allow ioctl if arg1 & 0\n", "t.profile:1: '& 0' can never match");
+	expect_error("allow socket if arg0 =32 16 or arg2 =32 12\n",
+		     "t.profile:1: after a condition: 'and argN OP VALUE' or the end of the line");
+	expect_error("allow socket if arg0 =32 16 and\n",
+		     "t.profile:1: after a condition: 'and argN OP VALUE' or the end of the line");
+	expect_error("allow socket if arg0 =32 16 and arg2 ==\n",
+		     "t.profile:1: a condition is: if argN OP VALUE");
+	expect_error("allow socket if arg0 =32 16 and arg0 =32 2\n",
+		     "t.profile:1: two conditions on arg0");
+	expect_error("allow socket if arg0 =32 1 and arg1 =32 2 and arg2 =32 3\n",
+		     "t.profile:1: at most 2 conditions, joined by 'and'");
 	expect_error("allow\n", "t.profile:1: no syscall after the action");
 	expect_error("default allow extra\n",
 		     "t.profile:1: unexpected 'extra' after the default action");
@@ -182,8 +192,16 @@ Test(profile, newer_action)
 	cr_assert(!prof.newer_set, "no newer line, no newer action");
 	prof_free(&prof);
 	cr_assert_eq(parse("errno EAFNOSUPPORT socket if arg0 >= 46\n"), 0, "%s", err);
-	cr_assert_eq(prof.rules[0].op, PROF_GE);
-	cr_assert_eq(prof.rules[0].value, 46);
+	cr_assert_eq(prof.rules[0].cond[0].op, PROF_GE);
+	cr_assert_eq(prof.rules[0].cond[0].value, 46);
+	prof_free(&prof);
+	cr_assert_eq(parse("errno EPROTONOSUPPORT socket if arg0 =32 16 and arg2 =32 12\n"), 0,
+		     "%s", err);
+	cr_assert_eq(prof.rules[0].n_cond, 2);
+	cr_assert_eq(prof.rules[0].cond[0].arg, 0);
+	cr_assert_eq(prof.rules[0].cond[1].arg, 2);
+	cr_assert_eq(prof.rules[0].cond[1].op, PROF_EQ32);
+	cr_assert_eq(prof.rules[0].cond[1].value, 12);
 	prof_free(&prof);
 	expect_error("newer\n", "t.profile:1: newer needs an action");
 	expect_error("newer kill now\n", "t.profile:1: unexpected 'now' after the newer action");
