@@ -775,6 +775,16 @@ static __attribute__((noreturn)) void sandbox_run(const struct sbx_plan *plan)
 	 * kill the monitor (EPIPE is enough); the command's own disposition
 	 * of SIGPIPE is untouched: it was forked already. */
 	signal(SIGPIPE, SIG_IGN);
+	/* After --userns the monitor shares that user namespace with the
+	 * command: one given CAP_SYS_PTRACE there (--cap-add) would pass
+	 * ptrace_may_access() on a dumpable monitor and reach its
+	 * /proc/PID/root and ns/, the caller's mount namespace. Non-dumpable,
+	 * its memory belongs to the namespace sbx was started in. Before the
+	 * child is let go. */
+	if (plan->userns_fd >= 0 && prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0) {
+		kill(pid, SIGKILL);
+		sbx_die("can't make the monitor non-dumpable: %s", strerror(errno));
+	}
 	close(pipe_fds[0]);
 	sbx_closep(&status_fds[1]);
 	sbx_closep(&exec_fds[1]);
