@@ -1918,6 +1918,17 @@ t_sync_and_block_fds() {
 	expect_ok
 }
 
+# An fd kept for later (--block-fd, --info-fd) that a data option read and
+# closed must be refused at parse: its number would be one of sbx's own
+# pipes by then (--block-fd did not block; --info-fd failed after clone).
+t_fd_consumed_by_data_option() {
+	sbx_only "sbx reads --file's fd while parsing, bwrap during setup"
+	echo data >data
+	refuse --block-fd 3 --file 3 /x 3<data
+	refuse --info-fd 3 --file 3 /x 3<data
+	refuse --ro-bind-fd 3 /y --file 3 /x 3<data
+}
+
 t_lock_file() {
 	: >lock
 	chmod 666 lock
