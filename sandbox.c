@@ -24,6 +24,7 @@
 #include <spawn.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/auxv.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -848,6 +849,12 @@ int main(int argc, char **argv)
 	if (geteuid() != getuid() || getegid() != getgid())
 		sbx_die("setuid/setgid installation is not supported yet; use unprivileged "
 			"user namespaces");
+	/* File capabilities (setcap) gained at this exec: the monitor would
+	 * keep them in the caller's namespaces, for nothing sbx knows to do
+	 * safely. bwrap refuses them too. */
+	if (getauxval(AT_SECURE) && caps_permitted() != 0)
+		sbx_die("installation with file capabilities is not supported; remove them "
+			"(setcap -r) and use unprivileged user namespaces");
 	switch (cli_parse(argc, argv, &env, &plan, &err)) {
 	case SBX_CLI_ERROR:
 		sbx_die_err(&err);

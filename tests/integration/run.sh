@@ -1929,6 +1929,25 @@ t_fd_consumed_by_data_option() {
 	refuse --ro-bind-fd 3 /y --file 3 /x 3<data
 }
 
+# Installed with file capabilities (setcap), sbx refuses to run, before
+# any namespace exists, as it refuses setuid.
+t_file_caps_refused() {
+	root_only "setcap needs root"
+	sbx_only "bwrap's own message differs"
+	command -v setcap >/dev/null || skip "no setcap"
+	local d
+	d=$(mktemp -d /tmp/sbx-fcap.XXXXXX)
+	on_cleanup rm -rf "$d"
+	chmod 755 "$d"
+	cp "$SBX" "$d/sbx"
+	chmod 755 "$d/sbx"
+	setcap cap_sys_admin+ep "$d/sbx" || skip "this filesystem holds no file capabilities"
+	out=$(cd / && setpriv --reuid=65534 --regid=65534 --clear-groups -- "$d/sbx" --ro-bind / / true 2>&1)
+	rc=$?
+	[ "$rc" = 1 ] || fail "exit $rc with file capabilities ($out)"
+	case $out in "sbx: installation with file capabilities is not supported"*) ;; *) fail "message: $out" ;; esac
+}
+
 t_lock_file() {
 	: >lock
 	chmod 666 lock
