@@ -1100,6 +1100,35 @@ static void keep_fd(struct parse *p, int fd)
 	plan->keep_fds[plan->n_keep_fds++] = fd;
 }
 
+/* An fd an option keeps for later that another option read whole and
+ * closed (--file 3 after --block-fd 3): its number would name whatever sbx
+ * opens next, its own pipes. */
+static int check_fds_open(const struct parse *p, struct sbx_err *err)
+{
+	static const char *const names[] = {
+		[PFD_USERNS] = "--userns",
+		[PFD_USERNS2] = "--userns2",
+		[PFD_PIDNS] = "--pidns",
+		[PFD_INFO] = "--info-fd",
+		[PFD_JSON_STATUS] = "--json-status-fd",
+		[PFD_SYNC] = "--sync-fd",
+		[PFD_BLOCK] = "--block-fd",
+		[PFD_USERNS_BLOCK] = "--userns-block-fd",
+	};
+	const struct sbx_plan *plan = p->plan;
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		int fd = *plan_fd(p->plan, (enum plan_fd)i);
+
+		if (fd >= 0 && read_before(p, fd))
+			return sbx_fail(err, "%s: fd %d is not open", names[i], fd);
+	}
+	for (size_t i = 0; i < plan->n_ops; i++)
+		if (plan->ops[i].kind == SBX_OP_BIND_FD && read_before(p, plan->ops[i].fd))
+			return sbx_fail(err, "--bind-fd: fd %d is not open", plan->ops[i].fd);
+	return 0;
+}
+
 /* Checks that need the whole command line. */
 static int finish(struct parse *p, struct sbx_err *err)
 {
@@ -1112,6 +1141,8 @@ static int finish(struct parse *p, struct sbx_err *err)
 		*err = p->bad_blob_err;
 		return -1;
 	}
+	if (check_fds_open(p, err) < 0)
+		return -1;
 	/* A modifier left at the end applies to nothing: bwrap ignores it. */
 	if (p->n_layers)
 		return sbx_fail(err, "--overlay-src must be followed by --overlay, --tmp-overlay "

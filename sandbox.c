@@ -24,6 +24,7 @@
 #include <spawn.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/auxv.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -775,6 +776,16 @@ static __attribute__((noreturn)) void sandbox_run(const struct sbx_plan *plan)
 	 * kill the monitor (EPIPE is enough); the command's own disposition
 	 * of SIGPIPE is untouched: it was forked already. */
 	signal(SIGPIPE, SIG_IGN);
+	/* After --userns the monitor shares that user namespace with the
+	 * command: one given CAP_SYS_PTRACE there (--cap-add) would pass
+	 * ptrace_may_access() on a dumpable monitor and reach its
+	 * /proc/PID/root and ns/, the caller's mount namespace. Non-dumpable,
+	 * its memory belongs to the namespace sbx was started in. Before the
+	 * child is let go. */
+	if (plan->userns_fd >= 0 && prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0) {
+		kill(pid, SIGKILL);
+		sbx_die("can't make the monitor non-dumpable: %s", strerror(errno));
+	}
 	close(pipe_fds[0]);
 	sbx_closep(&status_fds[1]);
 	sbx_closep(&exec_fds[1]);
@@ -838,6 +849,12 @@ int main(int argc, char **argv)
 	if (geteuid() != getuid() || getegid() != getgid())
 		sbx_die("setuid/setgid installation is not supported yet; use unprivileged "
 			"user namespaces");
+	/* File capabilities (setcap) gained at this exec: the monitor would
+	 * keep them in the caller's namespaces, for nothing sbx knows to do
+	 * safely. bwrap refuses them too. */
+	if (getauxval(AT_SECURE) && caps_permitted() != 0)
+		sbx_die("installation with file capabilities is not supported; remove them "
+			"(setcap -r) and use unprivileged user namespaces");
 	switch (cli_parse(argc, argv, &env, &plan, &err)) {
 	case SBX_CLI_ERROR:
 		sbx_die_err(&err);

@@ -1927,6 +1927,36 @@ t_sync_and_block_fds() {
 	expect_ok
 }
 
+# An fd kept for later (--block-fd, --info-fd) that a data option read and
+# closed must be refused at parse: its number would be one of sbx's own
+# pipes by then (--block-fd did not block; --info-fd failed after clone).
+t_fd_consumed_by_data_option() {
+	sbx_only "sbx reads --file's fd while parsing, bwrap during setup"
+	echo data >data
+	refuse --block-fd 3 --file 3 /x 3<data
+	refuse --info-fd 3 --file 3 /x 3<data
+	refuse --ro-bind-fd 3 /y --file 3 /x 3<data
+}
+
+# Installed with file capabilities (setcap), sbx refuses to run, before
+# any namespace exists, as it refuses setuid.
+t_file_caps_refused() {
+	root_only "setcap needs root"
+	sbx_only "bwrap's own message differs"
+	command -v setcap >/dev/null || skip "no setcap"
+	local d
+	d=$(mktemp -d /tmp/sbx-fcap.XXXXXX)
+	on_cleanup rm -rf "$d"
+	chmod 755 "$d"
+	cp "$SBX" "$d/sbx"
+	chmod 755 "$d/sbx"
+	setcap cap_sys_admin+ep "$d/sbx" || skip "this filesystem holds no file capabilities"
+	out=$(cd / && setpriv --reuid=65534 --regid=65534 --clear-groups -- "$d/sbx" --ro-bind / / true 2>&1)
+	rc=$?
+	[ "$rc" = 1 ] || fail "exit $rc with file capabilities ($out)"
+	case $out in "sbx: installation with file capabilities is not supported"*) ;; *) fail "message: $out" ;; esac
+}
+
 t_lock_file() {
 	: >lock
 	chmod 666 lock
