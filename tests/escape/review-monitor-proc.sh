@@ -1,6 +1,6 @@
 #!/bin/bash
-# Review finding (NOT wired into make check; expected to print ESCAPED until
-# fixed): with --userns FD the monitor joins the caller's user namespace
+# Run by tests/escape/run.sh. With --userns FD the monitor joins the
+# caller's user namespace
 # before clone(), so it shares that namespace with the command. A command
 # given CAP_SYS_PTRACE there (--cap-add) passes ptrace_may_access() on the
 # monitor, which stays dumpable, and so reaches the monitor's /proc/PID/root

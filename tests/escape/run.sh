@@ -139,6 +139,18 @@ out=$(run_in_pty "${as_user[@]}" sh -c '
 	fi' sh "$tmp/bin/sbx" "${quick[@]}")
 count <<<"$out"
 
+# --userns FD: the monitor joins the caller's user namespace, which the
+# command shares; given CAP_SYS_PTRACE there, it must still not reach the
+# monitor's /proc/PID (the caller's mount namespace): review-monitor-proc.sh.
+# readlink(1) says nothing when it is refused: an empty answer is the refusal.
+echo "# the monitor's /proc entry from a command with CAP_SYS_PTRACE in --userns"
+out=$(SBX="$tmp/bin/sbx" bash "$(dirname "$0")/review-monitor-proc.sh" 2>&1)
+case $out in
+ESCAPED*) echo "ESCAPED   monitor-proc: $out"; failed=$((failed + 1)) ;;
+"CONTAINED: no access") echo "CONTAINED monitor-proc: ${out#CONTAINED: }"; passed=$((passed + 1)) ;;
+*) echo "SKIPPED   monitor-proc: the probe did not run: $out"; skipped=$((skipped + 1)) ;;
+esac
+
 if ((passed + failed == 0)); then
 	echo "no probe ran"
 	failed=1
