@@ -10,7 +10,139 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+/* A decimal number of at most 32 bits, digits only, in [s, e). */
+static bool subid_number(const char *s, const char *e, uint32_t *v)
+{
+	uint64_t x = 0;
+
+	if (s == e)
+		return false;
+	for (; s < e; s++) {
+		if (*s < '0' || *s > '9')
+			return false;
+		x = x * 10 + (uint64_t)(*s - '0');
+		if (x > UINT32_MAX)
+			return false;
+	}
+	*v = (uint32_t)x;
+	return true;
+}
+
+/* Whether the owner field [s, e) names this owner: the name, or the id
+ * as a decimal number (all 32 bits: ids of 2^31 and above included). */
+static bool subid_owner(const char *s, const char *e, const char *name, uint32_t id)
+{
+	uint32_t v;
+
+	if (name && strlen(name) == (size_t)(e - s) && memcmp(s, name, (size_t)(e - s)) == 0)
+		return true;
+	return subid_number(s, e, &v) && v == id;
+}
+
+/* One line [s, e): 1 a range of this owner, 0 another's or no range (a
+ * comment, a blank line), -1 malformed. Strict, as newuidmap reads it: no
+ * blanks around fields, no sign. */
+static int subid_line(const char *s, const char *e, const char *name, uint32_t id,
+		      struct sbx_subid *r)
+{
+	const char *c1, *c2, *t;
+	uint32_t start, count;
+
+	if (memchr(s, '\0', (size_t)(e - s)))
+		return -1;
+	for (t = s; t < e && (*t == ' ' || *t == '\t'); t++)
+		;
+	if (t == e || *t == '#')
+		return 0;
+	c1 = memchr(s, ':', (size_t)(e - s));
+	c2 = c1 ? memchr(c1 + 1, ':', (size_t)(e - c1 - 1)) : NULL;
+	if (!c1 || !c2 || c1 == s || memchr(c2 + 1, ':', (size_t)(e - c2 - 1)))
+		return -1;
+	if (!subid_number(c1 + 1, c2, &start) || !subid_number(c2 + 1, e, &count) || count == 0 ||
+	    (uint64_t)start + count > UINT32_MAX)
+		return -1;
+	if (!subid_owner(s, c1, name, id))
+		return 0;
+	r->start = start;
+	r->count = count;
+	return 1;
+}
+
+static int subid_cmp(const void *a, const void *b)
+{
+	const struct sbx_subid *x = a, *y = b;
+
+	return x->start < y->start ? -1 : x->start > y->start;
+}
+
+int userns_subid_parse(const char *text, size_t len, const char *name, uint32_t id,
+		       struct sbx_subid **out, size_t *n, size_t *bad)
+{
+	const char *p = text, *end = text + len, *nl;
+	struct sbx_subid *r = NULL, *grown, one;
+	size_t cap = 0, k = 0, i, j;
+	int got;
+
+	*out = NULL;
+	*n = 0;
+	*bad = 0;
+	for (; p < end; p = nl + 1) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		if (!nl)
+			nl = end;
+		got = subid_line(p, nl, name, id, &one);
+		if (got < 0)
+			(*bad)++;
+		if (got <= 0)
+			continue;
+		if (k == cap) {
+			cap = cap ? cap * 2 : 4;
+			grown = reallocarray(r, cap, sizeof(*r));
+			if (!grown) {
+				free(r);
+				return -1;
+			}
+			r = grown;
+		}
+		r[k++] = one;
+	}
+	if (k == 0) {
+		free(r);
+		return 0;
+	}
+	qsort(r, k, sizeof(*r), subid_cmp);
+	for (i = 0, j = 1; j < k; j++) {
+		uint64_t last = (uint64_t)r[i].start + r[i].count;
+
+		if ((uint64_t)r[j].start <= last) {
+			uint64_t to = (uint64_t)r[j].start + r[j].count;
+
+			if (to > last)
+				r[i].count = (uint32_t)(to - r[i].start);
+		} else {
+			r[++i] = r[j];
+		}
+	}
+	*out = r;
+	*n = i + 1;
+	return 0;
+}
+
+bool userns_subid_owns(const struct sbx_subid *r, size_t n, uint32_t start, uint32_t count)
+{
+	uint64_t to = (uint64_t)start + count;
+	size_t i;
+
+	if (count == 0 || to > UINT32_MAX)
+		return false;
+	for (i = 0; i < n; i++)
+		if (start >= r[i].start && to <= (uint64_t)r[i].start + r[i].count)
+			return true;
+	return false;
+}
 
 void userns_map_line(char *buf, size_t size, unsigned inside, unsigned outside)
 {

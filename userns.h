@@ -3,6 +3,8 @@
 #ifndef SBX_USERNS_H
 #define SBX_USERNS_H
 
+#include <stdbool.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "plan.h"
@@ -10,6 +12,28 @@
 
 /* Format the single-id map line "INSIDE OUTSIDE 1\n" (pure). */
 void userns_map_line(char *buf, size_t size, unsigned inside, unsigned outside);
+
+/* One range of subordinate ids: [start, start + count), never empty, and
+ * never reaching (uint32_t)-1, which is no id. */
+struct sbx_subid {
+	uint32_t start;
+	uint32_t count;
+};
+
+/* Parse /etc/subuid or /etc/subgid text (len bytes, NUL bytes allowed and
+ * ending a line's use) and collect the ranges of the owner named name or
+ * numbered id (the first field is either, as newuidmap(1) reads it; name
+ * may be NULL). Lines are NAME:START:COUNT; '#' comments and blank lines
+ * are skipped, and so is a malformed line (a bad number, a missing or an
+ * extra field, COUNT 0, START + COUNT past the last id), which grants
+ * nothing: *bad counts those for a diagnosis. The ranges are returned
+ * sorted and merged (overlapping or adjacent ones joined) in *out (malloc'd,
+ * NULL when none) and *n. -1 only when out of memory. */
+int userns_subid_parse(const char *text, size_t len, const char *name, uint32_t id,
+		       struct sbx_subid **out, size_t *n, size_t *bad);
+
+/* Whether [start, start + count) lies within the merged ranges. */
+bool userns_subid_owns(const struct sbx_subid *r, size_t n, uint32_t start, uint32_t count);
 
 /* Write setgroups (deny, when unprivileged), uid_map and gid_map of pid. */
 int userns_write_maps(pid_t pid, const struct sbx_plan *plan, struct sbx_err *err);

@@ -1,6 +1,8 @@
 /* Unit tests for the pure parts of caps.c and userns.c. */
 #include <criterion/criterion.h>
 #include <errno.h>
+#include <stdlib.h>
+#include <string.h>
 #include <linux/capability.h>
 #include <sys/prctl.h>
 
@@ -176,4 +178,136 @@ Test(caps, bounding_drop_errors_are_fatal)
 	fake_kernel(64);
 	cr_assert_eq(caps_drop_bounding(0, fake_bset, &err), -1);
 	cr_assert_str_eq(err.msg, "the kernel knows capabilities beyond 63: can't drop them all");
+}
+
+/* --- /etc/subuid and /etc/subgid (userns_subid_parse) --------------------- */
+
+static size_t subids(const char *text, const char *name, uint32_t id, struct sbx_subid **r,
+		     size_t *bad)
+{
+	size_t n;
+
+	cr_assert_eq(userns_subid_parse(text, strlen(text), name, id, r, &n, bad), 0);
+	return n;
+}
+
+Test(subid, name_and_numeric_owner)
+{
+	struct sbx_subid *r;
+	size_t bad, n;
+
+	n = subids("alice:100000:65536\n1000:300000:10\nbob:200000:65536\n", "alice", 1000, &r,
+		   &bad);
+	cr_assert_eq(n, 2);
+	cr_assert_eq(bad, 0);
+	cr_assert_eq(r[0].start, 100000);
+	cr_assert_eq(r[0].count, 65536);
+	cr_assert_eq(r[1].start, 300000);
+	cr_assert_eq(r[1].count, 10);
+	free(r);
+	/* no name: the numeric line only */
+	n = subids("alice:100000:65536\n1000:300000:10\n", NULL, 1000, &r, &bad);
+	cr_assert_eq(n, 1);
+	cr_assert_eq(r[0].start, 300000);
+	free(r);
+}
+
+Test(subid, others_lines_grant_nothing)
+{
+	struct sbx_subid *r;
+	size_t bad;
+
+	cr_assert_eq(subids("bob:200000:65536\nalicex:1:2\nalic:1:2\n10000:5:5\n", "alice", 1000,
+			    &r, &bad),
+		     0);
+	cr_assert_null(r);
+	cr_assert_eq(bad, 0);
+}
+
+Test(subid, comments_blank_lines_no_final_newline)
+{
+	struct sbx_subid *r;
+	size_t bad;
+
+	cr_assert_eq(subids("# alice:1:1\n\n   \n\t# x\nalice:5:6", "alice", 1, &r, &bad), 1);
+	cr_assert_eq(r[0].start, 5);
+	cr_assert_eq(r[0].count, 6);
+	cr_assert_eq(bad, 0);
+	free(r);
+}
+
+Test(subid, malformed_lines_are_skipped_and_counted)
+{
+	static const char *const bad_lines[] = {
+		"alice:100000\n",       "alice:100000:65536:1\n",
+		"alice::65536\n",       "alice:100000:\n",
+		":100000:65536\n",      "alice:-1:65536\n",
+		"alice:+1:65536\n",     "alice: 1:65536\n",
+		"alice:1:65536 \n",     "alice:1:0\n",
+		"alice:0x10:5\n",       "alice:4294967296:1\n",
+		"alice:1:4294967296\n", "alice:4294967295:1\n",
+		"alice:4294967290:6\n", "alice:99999999999999999999:1\n",
+	};
+	static const char nul[] = "alice:1:\0002\nalice:7:1\n";
+	struct sbx_subid *r;
+	size_t bad, i;
+
+	for (i = 0; i < sizeof(bad_lines) / sizeof(bad_lines[0]); i++) {
+		cr_assert_eq(subids(bad_lines[i], "alice", 1, &r, &bad), 0, "%s", bad_lines[i]);
+		cr_assert_eq(bad, 1, "%s", bad_lines[i]);
+	}
+	/* a NUL inside a line: that line is malformed, the next one counts */
+	cr_assert_eq(userns_subid_parse(nul, sizeof(nul) - 1, "alice", 1, &r, &i, &bad), 0);
+	cr_assert_eq(i, 1);
+	cr_assert_eq(r[0].start, 7);
+	cr_assert_eq(bad, 1);
+	free(r);
+}
+
+Test(subid, counts_up_to_the_last_id)
+{
+	struct sbx_subid *r;
+	size_t bad;
+
+	/* 2^32 - 1 ids from 0: the last is 2^32 - 2; (uid_t)-1 is no id */
+	cr_assert_eq(subids("alice:0:4294967295\n", "alice", 1, &r, &bad), 1);
+	cr_assert_eq(r[0].count, 4294967295u);
+	cr_assert(userns_subid_owns(r, 1, 4294967294u, 1));
+	cr_assert_not(userns_subid_owns(r, 1, 4294967295u, 1));
+	cr_assert_not(userns_subid_owns(r, 1, 4294967290u, 6));
+	free(r);
+}
+
+Test(subid, owners_and_ranges_above_2_to_the_31)
+{
+	struct sbx_subid *r;
+	size_t bad;
+
+	cr_assert_eq(subids("3000000000:3000000001:1000\n", NULL, 3000000000u, &r, &bad), 1);
+	cr_assert_eq(r[0].start, 3000000001u);
+	cr_assert(userns_subid_owns(r, 1, 3000000001u, 1000));
+	free(r);
+	/* the signed reading of that uid is not its name */
+	cr_assert_eq(subids("-1294967296:1:1\n2999999999:1:1\n", NULL, 3000000000u, &r, &bad), 0);
+}
+
+Test(subid, overlapping_and_adjacent_ranges_merge)
+{
+	struct sbx_subid *r;
+	size_t bad, n;
+
+	n = subids("alice:200:100\nalice:100:100\nalice:150:20\nalice:1000:5\nalice:250:100\n",
+		   "alice", 1, &r, &bad);
+	cr_assert_eq(n, 2);
+	cr_assert_eq(r[0].start, 100);
+	cr_assert_eq(r[0].count, 250); /* 100..349 */
+	cr_assert_eq(r[1].start, 1000);
+	cr_assert_eq(r[1].count, 5);
+	cr_assert(userns_subid_owns(r, n, 100, 250));
+	cr_assert(userns_subid_owns(r, n, 199, 2)); /* across a line boundary */
+	cr_assert_not(userns_subid_owns(r, n, 300, 100));
+	cr_assert_not(userns_subid_owns(r, n, 340, 700)); /* spans a gap */
+	cr_assert_not(userns_subid_owns(r, n, 100, 0));
+	cr_assert_not(userns_subid_owns(r, n, 99, 1));
+	free(r);
 }
