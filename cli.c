@@ -1125,7 +1125,10 @@ static int check_fds_open(const struct parse *p, struct sbx_err *err)
 	}
 	for (size_t i = 0; i < plan->n_ops; i++)
 		if (plan->ops[i].kind == SBX_OP_BIND_FD && read_before(p, plan->ops[i].fd))
-			return sbx_fail(err, "--bind-fd: fd %d is not open", plan->ops[i].fd);
+			return sbx_fail(err, "%s: fd %d is not open",
+					plan->ops[i].flags & SBX_BIND_RO ? "--ro-bind-fd"
+									 : "--bind-fd",
+					plan->ops[i].fd);
 	return 0;
 }
 

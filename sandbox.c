@@ -263,7 +263,8 @@ static int take_locks(const struct sbx_plan *plan, struct sbx_err *err)
 {
 	for (size_t i = 0; i < plan->n_lock_files; i++) {
 		struct flock lk = { .l_type = F_RDLCK, .l_whence = SEEK_SET };
-		int fd = open(plan->lock_files[i], O_RDONLY | O_CLOEXEC | O_NOCTTY);
+		/* O_NONBLOCK: a FIFO named here must not hang the setup */
+		int fd = open(plan->lock_files[i], O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 
 		if (fd < 0)
 			return sbx_fail_errno(err, "can't open lock file %s", plan->lock_files[i]);

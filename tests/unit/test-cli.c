@@ -474,6 +474,18 @@ Test(cli, bind_fd_needs_a_file_or_directory)
 	snprintf(fd, sizeof(fd), "%d", p[0]);
 	cr_assert_eq(parse("--bind-fd", fd, "/x", "true"), SBX_CLI_ERROR);
 	cr_assert(strstr(err.msg, "is not a directory or a file") != NULL, "%s", err.msg);
+	/* an fd a later data option reads (and closes) is not there to bind:
+	 * the error names the option the caller wrote */
+	for (int ro = 0; ro < 2; ro++) {
+		const char *opt = ro ? "--ro-bind-fd" : "--bind-fd";
+		char want[64];
+
+		dfd = open("/etc/passwd", O_RDONLY | O_CLOEXEC);
+		cr_assert_geq(dfd, 0);
+		snprintf(fd, sizeof(fd), "%d", dfd);
+		snprintf(want, sizeof(want), "%s: fd %d is not open", opt, dfd);
+		expect_error(parse(opt, fd, "/b", "--file", fd, "/a", "true"), want);
+	}
 }
 
 Test(cli, overlays)
