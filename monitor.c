@@ -414,6 +414,35 @@ static int drop_stale(const struct sbx_waiter *w, struct jobs *j, int *status_fd
 	return -1;
 }
 
+/* Whether the command has been exec'd (or the child is gone): every write
+ * end of setup_fd is closed. */
+static bool setup_over(int setup_fd)
+{
+	struct pollfd p = { .fd = setup_fd, .events = POLLIN };
+
+	return poll(&p, 1, 0) == 1 && (p.revents & (POLLHUP | POLLERR | POLLNVAL));
+}
+
+/* A caller that gives up before its command runs (a timeout, Ctrl-C during
+ * --block-fd) gets what bwrap gives it: the sandbox's setup ends, and so
+ * does sbx, of the same signal. The child ran nothing of the caller's yet. */
+static __attribute__((noreturn)) void abandon_setup(const struct sbx_waiter *w, struct jobs *j,
+						    int sig)
+{
+	struct sigaction dfl = { .sa_handler = SIG_DFL };
+	sigset_t one;
+
+	kill(w->main_pid, SIGKILL);
+	(void)SBX_RETRY(waitpid(w->main_pid, NULL, 0));
+	jobs_take_back(j);
+	sigaction(sig, &dfl, NULL);
+	sigemptyset(&one);
+	sigaddset(&one, sig);
+	raise(sig);
+	sigprocmask(SIG_UNBLOCK, &one, NULL);
+	_exit(128 + sig);
+}
+
 static int wait_loop(const struct sbx_waiter *w, struct jobs *j)
 {
 	_cleanup_close_ int sig_fd = -1;
@@ -457,6 +486,9 @@ static int wait_loop(const struct sbx_waiter *w, struct jobs *j)
 				return code;
 			continue;
 		}
+		if (w->setup_fd >= 0 && !is_tty_stop(sig) && sig != SIGCONT &&
+		    !setup_over(w->setup_fd))
+			abandon_setup(w, j, sig);
 		on_signal(w, j, sig, &info);
 	}
 }

@@ -27,6 +27,8 @@ struct sbx_waiter {
 	bool is_pid1;     /* reap every child; relay as PID 1 does */
 	bool job_control; /* the monitor: the group shares our terminal's session */
 	bool tty_at_once; /* hand it the terminal at start: the command is an init */
+	int setup_fd;     /* the monitor: a pipe's read end whose writers are gone once
+			     the command is exec'd (O_CLOEXEC), or -1 */
 };
 
 /* Wait until main_pid exits. SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1 and
@@ -36,7 +38,11 @@ struct sbx_waiter {
  * the monitor mirrors the command's stops (so the caller's shell sees the
  * job stop) and hands the terminal to the sandbox's group when it asks by
  * stopping on terminal input or output, and takes it back on a stop and
- * before it returns. If status_fd >= 0, an exit status read from it is
+ * before it returns. A forwarded signal that arrives while the sandbox is
+ * still being set up (setup_fd has writers) ends it instead: main_pid is
+ * killed and the monitor dies of the signal, as bwrap's parent does, since
+ * a PID 1 or a child with signals blocked would not act on it until the
+ * command runs. If status_fd >= 0, an exit status read from it is
  * taken without waiting for main_pid to be gone (PID 1 writes it before it
  * exits). Returns the exit status: the code, or 128+N if killed by N. */
 int monitor_wait(const struct sbx_waiter *w);

@@ -54,7 +54,8 @@ struct sbx_run {
 	int proc_self_fd;    /* the child's /proc/PID on the host's procfs, for --disable-userns */
 	int pid_sock[2];     /* --pidns --unshare-pid: the nested child reports itself */
 	int status_fd;       /* PID 1's end of the pipe it reports the status on, or -1 */
-	int exec_fd;         /* --json-status-fd: one byte once the command is exec'd, or -1 */
+	int exec_fd;         /* one byte once the command is exec'd, two if execvp failed; the
+				monitor also sees it close (the setup is over) */
 	pid_t monitor_pid;   /* as the child sees it, or 0 where it cannot (a PID namespace) */
 	uint64_t pid1_guard; /* the capability PID 1 holds and the command lacks, or 0 */
 };
@@ -547,7 +548,8 @@ static __attribute__((noreturn)) void run_command(struct sbx_run *run)
 							  .signal_pidfd = -1,
 							  .status_fd = -1,
 							  .report_fd = run->status_fd,
-							  .is_pid1 = true });
+							  .is_pid1 = true,
+							  .setup_fd = -1 });
 	if (run->status_fd >= 0)
 		(void)SBX_RETRY(write(run->status_fd, &status, sizeof(status)));
 	_exit(status);
@@ -726,7 +728,7 @@ static __attribute__((noreturn)) void sandbox_run(const struct sbx_plan *plan)
 	umask(run.umask);
 	if (pipe2(pipe_fds, O_CLOEXEC) < 0 ||
 	    (has_pid1(plan) && pipe2(status_fds, O_CLOEXEC) < 0) ||
-	    (plan->json_status_fd >= 0 && pipe2(exec_fds, O_CLOEXEC | O_NONBLOCK) < 0))
+	    pipe2(exec_fds, O_CLOEXEC | O_NONBLOCK) < 0)
 		sbx_die("can't create a pipe: %s", strerror(errno));
 	if (plan->pidns_fd >= 0 && plan->unshare_pid &&
 	    (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, run.pid_sock) < 0 ||
@@ -824,7 +826,8 @@ static __attribute__((noreturn)) void sandbox_run(const struct sbx_plan *plan)
 					    .status_fd = status_fds[0],
 					    .report_fd = -1,
 					    .job_control = !plan->new_session,
-					    .tty_at_once = plan->as_pid_1 && plan->unshare_pid });
+					    .tty_at_once = plan->as_pid_1 && plan->unshare_pid,
+					    .setup_fd = exec_fds[0] });
 	monitor_report_exit(plan, exec_fds[0], status);
 	/* After joining a PID namespace, LeakSanitizer's exit-time check (in
 	 * sanitizer builds) would spin: its tracer, our child, is created in

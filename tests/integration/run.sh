@@ -971,6 +971,39 @@ t_signal_forwarding() {
 	expect_out "$(printf 'ready\ngot')"
 }
 
+# A caller that gives up during the setup (a timeout while --block-fd
+# waits) ends the sandbox, as bwrap's parent ends: PID 1, or a child with
+# signals blocked, would otherwise ignore the SIGTERM and run the command
+# once unblocked (sbx before this test: it waited, then ran it).
+t_signal_during_setup() {
+	local t pidns s
+	mkfifo go
+	for pidns in --unshare-pid ""; do
+		rm -f ran
+		"$SBX" "${BASE[@]}" --bind "$W" "$W" $pidns --block-fd 3 sh -c "touch '$W/ran'" \
+			3<>go </dev/null >"$W/.out" 2>"$W/.err" &
+		t=$!
+		track "$t"
+		wait_for 10 pgrep -P "$t" >/dev/null || fail "no sandbox process ${pidns:-without a PID namespace}"
+		s=$(pgrep -P "$t")
+		track $s
+		sleep 0.3
+		kill -TERM "$t"
+		wait_for 10 sh -c "! kill -0 $t 2>/dev/null" || fail "$ME outlived a SIGTERM during its setup"
+		wait "$t"
+		RC=$?
+		expect_rc 143 "exit status after SIGTERM during the setup ${pidns:-without a PID namespace}"
+		if ! is_bwrap; then # bwrap's child stays blocked, orphaned
+			wait_for 10 sh -c "! kill -0 $s 2>/dev/null" ||
+				fail "the sandbox outlived $ME (${pidns:-no PID namespace})"
+			echo x >go &
+			sleep 0.5
+			[ ! -e ran ] || fail "the command ran after $ME was terminated during the setup"
+			kill $! 2>/dev/null
+		fi
+	done
+}
+
 t_exit_status() {
 	runb sh -c 'echo out; exit 7'
 	expect_rc 7
