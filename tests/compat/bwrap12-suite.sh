@@ -147,7 +147,7 @@ fail() {
 
 # compare SCRIPT COMMAND...: the script with the control, then with sbx.
 compare() {
-	local script=$1 name r why ctl_n=0 sbx_n=0 ctl_fail=0 sbx_fail=0
+	local script=$1 name r why ctl_n=0 sbx_n=0 ctl_fail=0 sbx_fail=0 named=0 known=0
 	shift
 	declare -A ctl=() sbx=()
 	local -a order=()
@@ -165,6 +165,7 @@ compare() {
 		r=${ctl[$name]}
 		if why=$(always_skip "$script" "$name"); then
 			echo "ok - $script $name # SKIP for both: $why (control: $r, sbx: ${sbx[$name]:-none})"
+			named=$((named + 1))
 			continue
 		fi
 		case $r in
@@ -184,6 +185,7 @@ compare() {
 				fail "$script $name passed with sbx: known difference ($why) no longer seen"
 			else
 				echo "ok - $script $name # known difference: $why"
+				known=$((known + 1))
 			fi
 			continue
 		fi
@@ -195,7 +197,9 @@ compare() {
 			fail "$script $name: passes with bwrap 0.12.0, ${sbx[$name]:-no result} with sbx"
 		fi
 	done
-	echo "# $script: control $ctl_n passed ($ctl_fail failed, skipped for both) / sbx $sbx_n passed ($sbx_fail failed)"
+	echo "# $script: control $ctl_n passed / sbx $sbx_n passed ($sbx_fail failed," \
+		"$known known differences; skipped for both: $named by name, $ctl_fail failing" \
+		"with the control)"
 	if ((sbx_fail > 0)); then
 		grep -E '^not ok|^# |bwrap:|Error|FAIL' "$work/sbx.$script.log" | head -n 40 | sed 's/^/#   /'
 		tail -n 5 "$work/sbx.$script.log" | sed 's/^/#   /'
@@ -210,14 +214,12 @@ compare test-sandbox.py "$PY" ./test-sandbox.py
 
 # The known difference, checked both ways: test_no_seccomp passes when sbx
 # runs without its default profile.
-out=$(cd "$work/tests" && "${as_user[@]}" env -i PATH="$work/bin/sbx-nofilter:/usr/bin:/bin" \
-	HOME="$work/home" BWRAP="$work/bin/sbx-nofilter/bwrap" "$PY" ./test-seccomp.py -v \
-	-k test_no_seccomp 2>&1)
-if grep -qE '^test_no_seccomp .* \.\.\. ok$' <<<"$out"; then
+if results sbx-nofilter test-seccomp.py "$PY" ./test-seccomp.py -v -k test_no_seccomp |
+	grep -qx 'ok test_no_seccomp'; then
 	pass "test-seccomp.py test_no_seccomp with sbx --seccomp-profile none"
 else
 	fail "test-seccomp.py test_no_seccomp with sbx --seccomp-profile none"
-	tail -n 20 <<<"$out" | sed 's/^/#   /'
+	tail -n 20 "$work/sbx-nofilter.test-seccomp.py.log" | sed 's/^/#   /'
 fi
 
 echo "$passed passed, $failed failed"
