@@ -30,7 +30,7 @@
 # its absence is a failure (bootstrap must have built it).
 #
 # Env: SBX; SBX_BWRAP12_SRC, SBX_BWRAP12_BUILD (defaults under
-# /var/cache/sbx).
+# /var/cache/sbx); SBX_KEEP=1 keeps the work directory (the per-script logs).
 set -u
 : "${SBX:?}"
 src=${SBX_BWRAP12_SRC:-/var/cache/sbx/bubblewrap-0.12.0}
@@ -63,7 +63,8 @@ cleanup() {
 	pkill -9 -f "$work/bin/" 2>/dev/null
 	rm -rf "$work"
 }
-trap cleanup EXIT; [ -n "${KEEP:-}" ] && trap - EXIT
+trap cleanup EXIT
+[ -z "${SBX_KEEP:-}" ] || trap - EXIT # SBX_KEEP=1: keep $work and its logs
 as_user=()
 if [ "$(id -u)" = 0 ]; then
 	as_user=(setpriv --reuid=65534 --regid=65534 --clear-groups --)
