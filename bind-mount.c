@@ -381,28 +381,35 @@ int bm_parent(const struct bm_env *env, int root_fd, const char *path, const cha
 	return bm_mkdir_p(env, root_fd, dir, mode);
 }
 
-int bm_mount_point(const struct bm_env *env, int root_fd, const char *dest, bool dir,
-		   mode_t parent_mode)
+int bm_dest(const struct bm_env *env, int root_fd, const char *dest, enum bm_node want,
+	    mode_t parent_mode, mode_t *type)
 {
-	_cleanup_close_ int parent_fd = -1;
+	_cleanup_free_ char *path = xstrdup(dest);
+	_cleanup_close_ int parent_fd = -1, fd = -1;
+	size_t len = strlen(path);
 	const char *base;
-	int fd;
+	struct stat st;
 
-	fd = bm_open_in_root(env, root_fd, dest, O_PATH);
-	if (fd >= 0 || errno != ENOENT)
-		return fd;
-	parent_fd = bm_parent(env, root_fd, dest, &base, parent_mode);
-	if (parent_fd < 0)
-		return -1;
-	if (dir) {
-		if (mkdirat(parent_fd, base, 0755) < 0 && errno != EEXIST)
+	/* "dir/" would follow a symlink at dir (path resolution does, for a
+	 * trailing slash): the name is what is looked at, not its target. */
+	while (len > 1 && path[len - 1] == '/')
+		path[--len] = '\0';
+	fd = bm_open_in_root(env, root_fd, path, O_PATH | O_NOFOLLOW);
+	if (fd < 0 && errno == ENOENT && want != BM_NODE_EXISTING) {
+		parent_fd = bm_parent(env, root_fd, path, &base, parent_mode);
+		if (parent_fd < 0)
 			return -1;
-	} else {
 		/* O_PATH parents can't take openat(O_CREAT); mknodat can. */
-		if (mknodat(parent_fd, base, S_IFREG | 0444, 0) < 0 && errno != EEXIST)
+		if ((want == BM_NODE_DIR ? mkdirat(parent_fd, base, 0755)
+					 : mknodat(parent_fd, base, S_IFREG | 0444, 0)) < 0 &&
+		    errno != EEXIST)
 			return -1;
+		fd = bm_open_in_root(env, root_fd, path, O_PATH | O_NOFOLLOW);
 	}
-	return bm_open_in_root(env, root_fd, dest, O_PATH);
+	if (fd < 0 || fstat(fd, &st) < 0)
+		return -1;
+	*type = st.st_mode & S_IFMT;
+	return sbx_steal_fd(&fd);
 }
 
 /* --- mountinfo (pure) ----------------------------------------------------------- */

@@ -51,11 +51,21 @@ int bm_create_in_root(const struct bm_env *env, int root_fd, const char *path, i
  * made with mode), and return an O_PATH fd of the last one. -1/errno. */
 int bm_mkdir_p(const struct bm_env *env, int root_fd, const char *path, mode_t mode);
 
-/* Open (creating if missing, with parents made with parent_mode) the mount
- * point for dest inside root_fd: a directory (0755) if dir, else an empty
- * file (0444). O_PATH fd or -1/errno. */
-int bm_mount_point(const struct bm_env *env, int root_fd, const char *dest, bool dir,
-		   mode_t parent_mode);
+/* What bm_dest() makes when the destination is missing. */
+enum bm_node {
+	BM_NODE_EXISTING, /* nothing: it must exist */
+	BM_NODE_DIR,      /* a directory, 0755 */
+	BM_NODE_FILE,     /* an empty file, 0444 */
+};
+
+/* Open the destination dest inside root_fd without following its last
+ * component (parents resolve as bm_open_in_root's do, created with
+ * parent_mode when missing; trailing slashes are ignored), creating it as
+ * want says if it is missing. *type is what it is (S_IFDIR, S_IFLNK, ...):
+ * the caller refuses a symlink, never mounts through one. O_PATH fd or
+ * -1/errno. */
+int bm_dest(const struct bm_env *env, int root_fd, const char *dest, enum bm_node want,
+	    mode_t parent_mode, mode_t *type);
 
 /* Split path into an O_PATH fd of its parent (created with bm_mkdir_p and
  * mode) and its last component (pointer into path). -1/errno; EINVAL for

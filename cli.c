@@ -18,9 +18,10 @@
 
 #include "caps.h"
 #include "filter.h"
+#include "words.h"
 
 /* The bwrap release whose command line sbx implements. */
-#define SBX_BWRAP_VERSION "0.11.1"
+#define SBX_BWRAP_VERSION "0.12.0"
 
 /* Upper bounds that keep a hostile caller from making sbx hold gigabytes:
  * what is read from fds is held in memory until setup (man sbx, LIMITS). */
@@ -65,6 +66,8 @@ struct parse {
 	const char *seccomp_last; /* the fd of the last --seccomp, read in finish() */
 	bool bad_blob;            /* a --seccomp/--add-seccomp-fd program is not one */
 	struct sbx_err bad_blob_err;
+	/* How often each ONCE option was given (index in options[]). */
+	unsigned char seen[128];
 };
 
 struct option;
@@ -86,6 +89,9 @@ enum {
 	TAKES_SIZE = 1 << 1,
 	TAKES_LAYERS = 1 << 2,
 	MODIFIER = 1 << 3,
+	/* A single value: given again, the last one wins, with bwrap 0.12's
+	 * warning (its warn_only_last_option() calls name these). */
+	ONCE = 1 << 4,
 };
 
 struct option {
@@ -165,7 +171,7 @@ static int opt_perms(struct parse *p, const struct option *o, char **a, struct s
 {
 	(void)o;
 	if (p->have_perms)
-		return sbx_fail(err, "--perms given twice for the same file");
+		return sbx_fail(err, W_PERMS_TWICE);
 	if (parse_octal_mode(a[0], &p->next_perms) < 0)
 		return sbx_fail(err, "--perms takes an octal mode (0 to 07777), not '%s'", a[0]);
 	p->have_perms = true;
@@ -176,7 +182,7 @@ static int opt_size(struct parse *p, const struct option *o, char **a, struct sb
 {
 	(void)o;
 	if (p->have_size)
-		return sbx_fail(err, "--size given twice for the same tmpfs");
+		return sbx_fail(err, W_SIZE_TWICE);
 	if (parse_size(a[0], &p->next_size) < 0)
 		return sbx_fail(err, "--size takes a positive number of bytes, not '%s'", a[0]);
 	p->have_size = true;
@@ -724,11 +730,38 @@ static int opt_label(struct parse *p, const struct option *o, char **a, struct s
 	/* Without SELinux a label cannot be honoured: say so rather than run
 	 * the command unlabelled. */
 	if (access("/sys/fs/selinux/enforce", F_OK) < 0)
-		return sbx_fail(err, "%s: SELinux is not enabled on this system", o->name);
+		return sbx_fail(err, W_NO_LABELS, o->name);
 	if (o->flags)
 		p->plan->file_label = a[0];
 	else
 		p->plan->exec_label = a[0];
+	return 0;
+}
+
+/* --not-a-security-boundary (bwrap 0.12): there, a submount that a bind's
+ * flags can't be applied to is a warning rather than fatal. sbx has no such
+ * failure to forgive: the flags are set on the whole tree in one
+ * mount_setattr(AT_RECURSIVE) or not at all, and on the mount(2) fallback
+ * the flag a submount refuses is what keeps it read-only, nosuid or nodev,
+ * so it stays fatal. Accepted, and changes nothing (man sbx, DIFFERENCES). */
+static int opt_not_a_boundary(struct parse *p, const struct option *o, char **a,
+			      struct sbx_err *err)
+{
+	(void)p;
+	(void)o;
+	(void)a;
+	(void)err;
+	return 0;
+}
+
+/* --debug-opt=VALUE, bwrap 0.12's switches for its tests. The one it has,
+ * force-openat-fallback, resolves paths in the new root by sbx's userspace
+ * walk instead of openat2(RESOLVE_IN_ROOT), as on Linux < 5.6. */
+static int debug_opt(struct parse *p, const char *value, struct sbx_err *err)
+{
+	if (strcmp(value, "force-openat-fallback") != 0)
+		return sbx_fail(err, "Unknown --debug-opt value: %s", value); /* bwrap's */
+	p->plan->force_openat_fallback = true;
 	return 0;
 }
 
@@ -750,7 +783,7 @@ static const char *abs_source(struct parse *p, const struct option *o, const cha
 		src = own(p, xasprintf("%s/%s", p->env->cwd, src));
 	}
 	if (stat(src, &st) < 0) {
-		sbx_fail_errno(err, "%s: can't find %s", o->name, src);
+		sbx_fail_errno(err, W_OVERLAY_SOURCE_MISSING, o->name, src);
 		return NULL;
 	}
 	if (!S_ISDIR(st.st_mode)) {
@@ -778,7 +811,8 @@ static int opt_overlay(struct parse *p, const struct option *o, char **a, struct
 	struct sbx_op *op;
 
 	if (p->n_layers < need)
-		return sbx_fail(err, "%s requires at least %zu --overlay-src", o->name, need);
+		return sbx_fail(err, "%s requires at least %s --overlay-src", o->name,
+				need == 2 ? "two" : "one"); /* bwrap's words */
 	op = new_op(p, SBX_OP_OVERLAY, a[kind == SBX_OVERLAY_RW ? 2 : 0]);
 	op->overlay = kind;
 	if (kind == SBX_OVERLAY_RW) {
@@ -878,20 +912,22 @@ static const struct option options[] = {
 	    "Create a new cgroup namespace"),
 	OPT("--unshare-cgroup-try", 0, opt_unshare, NS_CGROUP_TRY, G_NS, "",
 	    "Create a new cgroup namespace if possible"),
-	OPT("--userns", 1, opt_fd, PFD_USERNS, G_NS, "FD",
-	    "Use this user namespace (not with --unshare-user)"),
-	OPT("--userns2", 1, opt_fd, PFD_USERNS2, G_NS, "FD",
-	    "After setup switch to this user namespace (with --userns)"),
-	OPT("--pidns", 1, opt_fd, PFD_PIDNS, G_NS, "FD",
-	    "Use this PID namespace (as parent with --unshare-pid)"),
+	OPTT("--userns", 1, opt_fd, PFD_USERNS, ONCE, G_NS, "FD",
+	     "Use this user namespace (not with --unshare-user)"),
+	OPTT("--userns2", 1, opt_fd, PFD_USERNS2, ONCE, G_NS, "FD",
+	     "After setup switch to this user namespace (with --userns)"),
+	OPTT("--pidns", 1, opt_fd, PFD_PIDNS, ONCE, G_NS, "FD",
+	     "Use this PID namespace (as parent with --unshare-pid)"),
 	OPT("--disable-userns", 0, opt_userns_flag, U_DISABLE, G_NS, "",
 	    "Forbid new user namespaces inside the sandbox"),
 	OPT("--assert-userns-disabled", 0, opt_userns_flag, U_ASSERT, G_NS, "",
 	    "Fail unless new user namespaces are already forbidden"),
-	OPT("--uid", 1, opt_uid, 0, G_NS, "UID", "Uid inside the sandbox (needs a user namespace)"),
-	OPT("--gid", 1, opt_uid, 1, G_NS, "GID", "Gid inside the sandbox (needs a user namespace)"),
-	OPT("--hostname", 1, opt_hostname, 0, G_NS, "NAME",
-	    "Hostname inside the sandbox (needs --unshare-uts)"),
+	OPTT("--uid", 1, opt_uid, 0, ONCE, G_NS, "UID",
+	     "Uid inside the sandbox (needs a user namespace)"),
+	OPTT("--gid", 1, opt_uid, 1, ONCE, G_NS, "GID",
+	     "Gid inside the sandbox (needs a user namespace)"),
+	OPTT("--hostname", 1, opt_hostname, 0, ONCE, G_NS, "NAME",
+	     "Hostname inside the sandbox (needs --unshare-uts)"),
 
 	OPT("--bind", 2, opt_bind, 0, G_FS, "SRC DEST", "Bind mount SRC on DEST, recursively"),
 	OPT("--bind-try", 2, opt_bind, SBX_BIND_TRY, G_FS, "SRC DEST",
@@ -941,7 +977,7 @@ static const struct option options[] = {
 	OPT("--lock-file", 1, opt_lock_file, 0, G_FS, "DEST",
 	    "Hold a lock on DEST while the sandbox runs"),
 
-	OPT("--chdir", 1, opt_string, 0, G_PROC, "DIR", "Change directory to DIR"),
+	OPTT("--chdir", 1, opt_string, 0, ONCE, G_PROC, "DIR", "Change directory to DIR"),
 	OPT("--setenv", 2, opt_env, SBX_ENV_SET, G_PROC, "VAR VALUE",
 	    "Set an environment variable"),
 	OPT("--unsetenv", 1, opt_env, SBX_ENV_UNSET, G_PROC, "VAR",
@@ -960,7 +996,8 @@ static const struct option options[] = {
 	OPT("--close-fds", 0, opt_flag, F_CLOSE_FDS, G_PROC, "",
 	    "Close all fds but 0-2 and those options name (sbx extension)"),
 
-	OPT("--seccomp", 1, opt_seccomp, 0, G_SEC, "FD", "Load the seccomp BPF program in FD"),
+	OPTT("--seccomp", 1, opt_seccomp, 0, ONCE, G_SEC, "FD",
+	     "Load the seccomp BPF program in FD"),
 	OPT("--add-seccomp-fd", 1, opt_seccomp, 1, G_SEC, "FD",
 	    "Load the seccomp BPF program in FD (repeatable)"),
 	OPT("--seccomp-profile", 1, opt_seccomp_profile, 0, G_SEC, "NAME|PATH",
@@ -969,20 +1006,26 @@ static const struct option options[] = {
 	    "List the built-in seccomp profiles and exit (sbx extension)"),
 	OPT("--seccomp-log", 0, opt_seccomp_log, 0, G_SEC, "",
 	    "Log seccomp denials to the audit log (sbx extension)"),
-	OPT("--exec-label", 1, opt_label, 0, G_SEC, "LABEL", "SELinux label of the command"),
-	OPT("--file-label", 1, opt_label, 1, G_SEC, "LABEL", "SELinux label of files sbx creates"),
+	OPTT("--exec-label", 1, opt_label, 0, ONCE, G_SEC, "LABEL", "SELinux label of the command"),
+	OPTT("--file-label", 1, opt_label, 1, ONCE, G_SEC, "LABEL",
+	     "SELinux label of files sbx creates"),
+	OPT("--not-a-security-boundary", 0, opt_not_a_boundary, 0, G_SEC, "",
+	    "Accepted for bwrap 0.12; sbx forgives no setup failure (see man sbx)"),
 
-	OPT("--info-fd", 1, opt_fd, PFD_INFO, G_STATUS, "FD",
-	    "Write the child's pid and namespaces as JSON to FD"),
-	OPT("--json-status-fd", 1, opt_fd, PFD_JSON_STATUS, G_STATUS, "FD",
-	    "Write JSON status lines (start, exit code) to FD"),
-	OPT("--sync-fd", 1, opt_fd, PFD_SYNC, G_STATUS, "FD",
-	    "Keep FD open while the sandbox runs"),
-	OPT("--block-fd", 1, opt_fd, PFD_BLOCK, G_STATUS, "FD",
-	    "Wait for data on FD before running the command"),
-	OPT("--userns-block-fd", 1, opt_fd, PFD_USERNS_BLOCK, G_STATUS, "FD",
-	    "Wait for data on FD before using the user namespace"),
+	OPTT("--info-fd", 1, opt_fd, PFD_INFO, ONCE, G_STATUS, "FD",
+	     "Write the child's pid and namespaces as JSON to FD"),
+	OPTT("--json-status-fd", 1, opt_fd, PFD_JSON_STATUS, ONCE, G_STATUS, "FD",
+	     "Write JSON status lines (start, exit code) to FD"),
+	OPTT("--sync-fd", 1, opt_fd, PFD_SYNC, ONCE, G_STATUS, "FD",
+	     "Keep FD open while the sandbox runs"),
+	OPTT("--block-fd", 1, opt_fd, PFD_BLOCK, ONCE, G_STATUS, "FD",
+	     "Wait for data on FD before running the command"),
+	OPTT("--userns-block-fd", 1, opt_fd, PFD_USERNS_BLOCK, ONCE, G_STATUS, "FD",
+	     "Wait for data on FD before using the user namespace"),
 };
+
+_Static_assert(sizeof(options) / sizeof(options[0]) <= sizeof(((struct parse *)0)->seen),
+	       "struct parse's seen[] has a slot for every option");
 
 static const struct option *find_option(const char *name)
 {
@@ -1040,9 +1083,21 @@ static int parse_options(struct parse *p, char **argv, size_t argc, bool in_stre
 					arg);
 			break;
 		}
+		if (strncmp(arg, "--debug-opt=", 12) == 0) {
+			if (debug_opt(p, arg + 12, err) < 0)
+				return -1;
+			i++;
+			continue;
+		}
 		o = find_option(arg);
 		if (o == NULL)
 			return sbx_fail(err, "Unknown option %s", arg);
+		if ((o->takes & ONCE) && p->seen[o - options]++ && p->env->warn) {
+			struct sbx_err w;
+
+			sbx_fail(&w, W_ONLY_LAST, o->name);
+			p->env->warn(&w);
+		}
 		if (argc - i - 1 < (size_t)o->nargs)
 			/* bwrap's words: callers and their tests match them. */
 			return sbx_fail(err, "%s takes %s", o->name,
@@ -1058,11 +1113,7 @@ static int parse_options(struct parse *p, char **argv, size_t argc, bool in_stre
 		if (!modifier && p->have_size && !(o->takes & TAKES_SIZE))
 			return sbx_fail(err, "--size must be followed by --tmpfs, not %s", o->name);
 		if (p->n_layers && !(o->takes & TAKES_LAYERS) && o->fn != opt_overlay_src)
-			return sbx_fail(err,
-					"--overlay-src must be followed by another "
-					"--overlay-src or by --overlay, --tmp-overlay or "
-					"--ro-overlay, not %s",
-					o->name);
+			return sbx_fail(err, W_OVERLAY_SRC_FOLLOWED, o->name);
 		if (o->fn(p, o, argv + i + 1, err) < 0)
 			return -1;
 		i += 1 + (size_t)o->nargs;
@@ -1148,8 +1199,7 @@ static int finish(struct parse *p, struct sbx_err *err)
 		return -1;
 	/* A modifier left at the end applies to nothing: bwrap ignores it. */
 	if (p->n_layers)
-		return sbx_fail(err, "--overlay-src must be followed by --overlay, --tmp-overlay "
-				     "or --ro-overlay");
+		return sbx_fail(err, W_OVERLAY_SRC_TRAILING);
 	if (plan->userns_fd >= 0 && plan->unshare_user)
 		return sbx_fail(err, "--userns is not compatible with --unshare-user");
 	if (plan->userns2_fd >= 0 && plan->userns_fd < 0)

@@ -21,6 +21,9 @@ struct sbx_cli_env {
 	gid_t gid;
 	const char *cwd; /* NULL if unknown */
 	FILE *out;       /* where --help and --version print */
+	/* Called with each warning (a repeated single-value option), as it is
+	 * found; NULL: warnings are dropped. */
+	void (*warn)(const struct sbx_err *msg);
 };
 
 /* Parse argv (argv[0] is the program) into plan. Strings in the plan point

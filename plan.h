@@ -109,6 +109,7 @@ struct sbx_plan {
 	size_t n_seccomp;
 	bool seccomp_log; /* SECCOMP_FILTER_FLAG_LOG */
 	const char *exec_label, *file_label;
+	bool force_openat_fallback; /* --debug-opt=force-openat-fallback */
 
 	/* Plumbing: -1 when not given. */
 	int info_fd, json_status_fd, sync_fd, block_fd, userns_block_fd;

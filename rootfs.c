@@ -21,6 +21,7 @@
 #include <sys/syscall.h>
 
 #include "bind-mount.h"
+#include "words.h"
 
 /* The scratch root the setup works in; bwrap uses /tmp the same way. */
 #define SCRATCH "/tmp"
@@ -48,6 +49,29 @@ static mode_t parent_mode(const struct sbx_op *op)
 	if (!(op->perms & 0007))
 		mode &= ~(mode_t)0005;
 	return mode;
+}
+
+/* The mount point for op, as bubblewrap 0.12 decides: created as want says
+ * when missing; never a symlink (the mount would land on its target, and
+ * the destination's last component would decide where a mount goes); a
+ * directory where a directory is mounted; anything but a directory where a
+ * file is. The checks are on the fd the mount then goes on. */
+static int mount_point(struct sbx_rootfs *rf, const struct sbx_op *op, enum bm_node want,
+		       struct sbx_err *err)
+{
+	mode_t type;
+	_cleanup_close_ int fd =
+		bm_dest(&rf->bm, rf->newroot_fd, op->dest, want, parent_mode(op), &type);
+
+	if (fd < 0)
+		return sbx_fail_errno(err, W_MOUNT_POINT, op->dest);
+	if (type == S_IFLNK)
+		return sbx_fail(err, W_MOUNT_ON_SYMLINK, op->dest);
+	if (want == BM_NODE_DIR && type != S_IFDIR)
+		return sbx_fail(err, W_DEST_NOT_DIR, op->dest);
+	if (want == BM_NODE_FILE && type == S_IFDIR)
+		return sbx_fail(err, W_DEST_NOT_FILE, op->dest);
+	return sbx_steal_fd(&fd);
 }
 
 static int sys_pivot_root(const char *new_root, const char *put_old)
@@ -91,6 +115,8 @@ int rootfs_prepare(struct sbx_rootfs *rf, struct sbx_err *err)
 	if (chdir("/") < 0)
 		return sbx_fail_errno(err, "can't chdir to /");
 	bm_probe(&rf->bm, "/oldroot/proc/self", "/" STAGE_DIR, "/" STAGE_FILE);
+	if (rf->force_walk)
+		rf->bm.walk_in_userspace = true;
 	rf->oldroot_fd = open("/oldroot", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	rf->newroot_fd = open("/newroot", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (rf->oldroot_fd < 0 || rf->newroot_fd < 0)
@@ -270,10 +296,9 @@ static int bind_source(struct sbx_rootfs *rf, int src_fd, const struct sbx_op *o
 
 	if (fstat(src_fd, &st) < 0)
 		return sbx_fail_errno(err, "can't stat %s", op->src);
-	target_fd = bm_mount_point(&rf->bm, rf->newroot_fd, op->dest, S_ISDIR(st.st_mode),
-				   parent_mode(op));
+	target_fd = mount_point(rf, op, S_ISDIR(st.st_mode) ? BM_NODE_DIR : BM_NODE_FILE, err);
 	if (target_fd < 0)
-		return sbx_fail_errno(err, "can't create mount point %s", op->dest);
+		return -1;
 	if (!(op->flags & SBX_BIND_DEV))
 		attrs |= BM_NODEV;
 	if (op->flags & SBX_BIND_RO)
@@ -361,12 +386,11 @@ static int cover_proc(struct sbx_rootfs *rf, int proc_fd, const char *dest, bool
 static int do_proc(struct sbx_rootfs *rf, const struct sbx_op *op, bool own_pidns, bool cover_all,
 		   struct sbx_err *err)
 {
-	_cleanup_close_ int target_fd =
-		bm_mount_point(&rf->bm, rf->newroot_fd, op->dest, true, parent_mode(op));
+	_cleanup_close_ int target_fd = mount_point(rf, op, BM_NODE_DIR, err);
 	_cleanup_close_ int proc_fd = -1;
 
 	if (target_fd < 0)
-		return sbx_fail_errno(err, "can't create mount point %s", op->dest);
+		return -1;
 	if (own_pidns) {
 		proc_fd = bm_mount_fs(&rf->bm, "proc", NULL, BM_NOSUID | BM_NODEV | BM_NOEXEC,
 				      target_fd);
@@ -421,13 +445,12 @@ static int do_dev(struct sbx_rootfs *rf, const struct sbx_op *op, struct sbx_err
 	};
 	static const char *const pts_opts[] = { "newinstance", NULL,  "ptmxmode", "0666",
 						"mode",        "620", NULL };
-	_cleanup_close_ int target_fd =
-		bm_mount_point(&rf->bm, rf->newroot_fd, op->dest, true, parent_mode(op));
+	_cleanup_close_ int target_fd = mount_point(rf, op, BM_NODE_DIR, err);
 	_cleanup_close_ int dev_fd = -1, pts_fd = -1, pts_mnt = -1;
 	struct bm_tmpfs_opts t;
 
 	if (target_fd < 0)
-		return sbx_fail_errno(err, "can't create mount point %s", op->dest);
+		return -1;
 	dev_fd = bm_mount_fs(&rf->bm, "tmpfs", bm_tmpfs_opts(&t, 0755, 0, rf->file_label),
 			     BM_NOSUID | BM_NODEV, target_fd);
 	if (dev_fd < 0)
@@ -460,14 +483,13 @@ static int do_dev(struct sbx_rootfs *rf, const struct sbx_op *op, struct sbx_err
 
 static int do_tmpfs(struct sbx_rootfs *rf, const struct sbx_op *op, struct sbx_err *err)
 {
-	_cleanup_close_ int target_fd =
-		bm_mount_point(&rf->bm, rf->newroot_fd, op->dest, true, parent_mode(op));
+	_cleanup_close_ int target_fd = mount_point(rf, op, BM_NODE_DIR, err);
 	_cleanup_close_ int mnt_fd = -1;
 	struct bm_tmpfs_opts t;
 	struct stat root_st;
 
 	if (target_fd < 0)
-		return sbx_fail_errno(err, "can't create mount point %s", op->dest);
+		return -1;
 	if (fstat(rf->newroot_fd, &root_st) < 0)
 		return sbx_fail_errno(err, "can't stat the new root");
 	mnt_fd = bm_mount_fs(&rf->bm, "tmpfs",
@@ -480,12 +502,11 @@ static int do_tmpfs(struct sbx_rootfs *rf, const struct sbx_op *op, struct sbx_e
 
 static int do_mqueue(struct sbx_rootfs *rf, const struct sbx_op *op, struct sbx_err *err)
 {
-	_cleanup_close_ int target_fd =
-		bm_mount_point(&rf->bm, rf->newroot_fd, op->dest, true, parent_mode(op));
+	_cleanup_close_ int target_fd = mount_point(rf, op, BM_NODE_DIR, err);
 	_cleanup_close_ int mnt_fd = -1;
 
 	if (target_fd < 0)
-		return sbx_fail_errno(err, "can't create mount point %s", op->dest);
+		return -1;
 	mnt_fd = bm_mount_fs(&rf->bm, "mqueue", NULL, BM_NOSUID | BM_NODEV | BM_NOEXEC, target_fd);
 	if (mnt_fd < 0)
 		return sbx_fail_errno(err, "can't mount mqueue on %s", op->dest);
@@ -496,6 +517,7 @@ static int do_dir(struct sbx_rootfs *rf, const struct sbx_op *op, struct sbx_err
 {
 	_cleanup_close_ int parent_fd = -1, fd = -1;
 	const char *base;
+	mode_t type;
 
 	parent_fd = bm_parent(&rf->bm, rf->newroot_fd, op->dest, &base, parent_mode(op));
 	if (parent_fd < 0 && errno == EINVAL)
@@ -506,10 +528,13 @@ static int do_dir(struct sbx_rootfs *rf, const struct sbx_op *op, struct sbx_err
 		return 0;
 	if (errno != EEXIST)
 		return sbx_fail_errno(err, "can't create directory %s", op->dest);
-	/* An existing directory is left as it is (bwrap). */
-	fd = bm_open_in_root(&rf->bm, rf->newroot_fd, op->dest, O_PATH | O_DIRECTORY);
+	/* An existing directory is left as it is (bwrap); anything else,
+	 * a symlink to a directory too, is refused (bwrap 0.12). */
+	fd = bm_dest(&rf->bm, rf->newroot_fd, op->dest, BM_NODE_EXISTING, 0, &type);
 	if (fd < 0)
 		return sbx_fail_errno(err, "can't create directory %s", op->dest);
+	if (type != S_IFDIR)
+		return sbx_fail(err, W_DEST_NOT_DIR, op->dest);
 	return 0;
 }
 
@@ -529,36 +554,44 @@ static int do_symlink(struct sbx_rootfs *rf, const struct sbx_op *op, struct sbx
 		return sbx_fail_errno(err, "can't make symlink at %s", op->dest);
 	/* Since bwrap 0.9, an identical symlink already there is not an error. */
 	n = readlinkat(parent_fd, base, existing, sizeof(existing) - 1);
-	if (n >= 0) {
-		existing[n] = '\0';
-		if (strcmp(existing, op->src) == 0)
-			return 0;
-	}
-	errno = EEXIST;
-	return sbx_fail_errno(err, "can't make symlink at %s", op->dest);
+	if (n < 0 && errno == EINVAL)
+		return sbx_fail(err, W_SYMLINK_NOT_SYMLINK, op->dest);
+	if (n < 0)
+		return sbx_fail_errno(err, "can't make symlink at %s", op->dest);
+	existing[n] = '\0';
+	if (strcmp(existing, op->src) == 0)
+		return 0;
+	return sbx_fail(err, W_SYMLINK_CONFLICT, op->dest, existing);
 }
 
-/* chmod through the magic link of an O_PATH fd resolved in the root: a
- * symlink at PATH is followed inside the sandbox, never out of it. */
+/* chmod through the magic link of an O_PATH fd resolved in the root, its
+ * last component not followed (bwrap 0.12): a symlink at PATH gets
+ * EOPNOTSUPP, as chmod of a symlink does. */
 static int do_chmod(struct sbx_rootfs *rf, const struct sbx_op *op, struct sbx_err *err)
 {
-	_cleanup_close_ int fd = bm_open_in_root(&rf->bm, rf->newroot_fd, op->dest, O_PATH);
+	mode_t type;
+	_cleanup_close_ int fd =
+		bm_dest(&rf->bm, rf->newroot_fd, op->dest, BM_NODE_EXISTING, 0, &type);
 	char path[64];
 
 	if (fd < 0)
-		return sbx_fail_errno(err, "can't chmod %s", op->dest);
+		return sbx_fail_errno(err, W_CHMOD, (unsigned)op->perms, op->dest);
 	snprintf(path, sizeof(path), "/oldroot/proc/self/fd/%d", fd);
 	if (chmod(path, op->perms) < 0)
-		return sbx_fail_errno(err, "can't chmod %s", op->dest);
+		return sbx_fail_errno(err, W_CHMOD, (unsigned)op->perms, op->dest);
 	return 0;
 }
 
 static int do_remount_ro(struct sbx_rootfs *rf, const struct sbx_op *op, struct sbx_err *err)
 {
-	_cleanup_close_ int fd = bm_open_in_root(&rf->bm, rf->newroot_fd, op->dest, O_PATH);
+	mode_t type;
+	_cleanup_close_ int fd =
+		bm_dest(&rf->bm, rf->newroot_fd, op->dest, BM_NODE_EXISTING, 0, &type);
 
 	if (fd < 0)
 		return sbx_fail_errno(err, "can't remount %s read-only", op->dest);
+	if (type == S_IFLNK)
+		return sbx_fail(err, W_MOUNT_ON_SYMLINK, op->dest);
 	if (bm_setattr(&rf->bm, fd, BM_RDONLY) < 0) {
 		if (errno == EINVAL)
 			return sbx_fail(err, "can't remount %s read-only: not a mount point",
@@ -571,12 +604,14 @@ static int do_remount_ro(struct sbx_rootfs *rf, const struct sbx_op *op, struct 
 /* --file: a new file with the data, mode exactly perms. */
 static int do_file(struct sbx_rootfs *rf, const struct sbx_op *op, struct sbx_err *err)
 {
+	/* O_NOFOLLOW: a symlink at dest is refused (ELOOP), never written
+	 * through, as bwrap 0.12. */
 	_cleanup_close_ int fd = bm_create_in_root(&rf->bm, rf->newroot_fd, op->dest,
-						   O_WRONLY | O_TRUNC | O_NOCTTY, op->perms,
-						   parent_mode(op));
+						   O_WRONLY | O_TRUNC | O_NOCTTY | O_NOFOLLOW,
+						   op->perms, parent_mode(op));
 
 	if (fd < 0)
-		return sbx_fail_errno(err, "can't create file %s", op->dest);
+		return sbx_fail_errno(err, W_CREATE_FILE, op->dest);
 	if (write_all(fd, op->data.data, op->data.len) < 0 || fchmod(fd, op->perms) < 0)
 		return sbx_fail_errno(err, "can't write file %s", op->dest);
 	return 0;
@@ -595,9 +630,11 @@ static int do_bind_data(struct sbx_rootfs *rf, const struct sbx_op *op, struct s
 	if (fd < 0 || write_all(fd, op->data.data, op->data.len) < 0 || fchmod(fd, op->perms) < 0)
 		return sbx_fail_errno(err, "can't write the data for %s", op->dest);
 	src_fd = open(name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
-	target_fd = bm_mount_point(&rf->bm, rf->newroot_fd, op->dest, false, parent_mode(op));
-	if (src_fd < 0 || target_fd < 0)
-		return sbx_fail_errno(err, "can't create mount point %s", op->dest);
+	if (src_fd < 0)
+		return sbx_fail_errno(err, "can't open the data for %s", op->dest);
+	target_fd = mount_point(rf, op, BM_NODE_FILE, err);
+	if (target_fd < 0)
+		return -1;
 	if (op->flags & SBX_BIND_RO)
 		attrs |= BM_RDONLY;
 	if (bm_bind(&rf->bm, src_fd, target_fd, attrs, false) < 0)
@@ -684,8 +721,7 @@ static int overlay_upper(struct sbx_rootfs *rf, const struct sbx_op *op, int *up
 
 static int do_overlay(struct sbx_rootfs *rf, const struct sbx_op *op, struct sbx_err *err)
 {
-	_cleanup_close_ int target_fd =
-		bm_mount_point(&rf->bm, rf->newroot_fd, op->dest, true, parent_mode(op));
+	_cleanup_close_ int target_fd = mount_point(rf, op, BM_NODE_DIR, err);
 	_cleanup_close_ int upper_fd = -1, work_fd = -1, mnt_fd = -1;
 	__attribute__((cleanup(layer_fds_close))) struct layer_fds lower_fds =
 		layer_fds_new(op->n_layers);
@@ -695,7 +731,7 @@ static int do_overlay(struct sbx_rootfs *rf, const struct sbx_op *op, struct sbx
 	size_t n = 2;
 
 	if (target_fd < 0)
-		return sbx_fail_errno(err, "can't create mount point %s", op->dest);
+		return -1;
 	/* overlayfs lists the top lower layer first; --overlay-src gives the
 	 * bottom one first. */
 	for (size_t i = 0; i < op->n_layers; i++) {

@@ -16,6 +16,7 @@ struct sbx_rootfs {
 	const char *host_tty;   /* stdout's tty on the host, for --dev's console */
 	const char *file_label; /* --file-label: the SELinux context of our tmpfs */
 	bool in_userns;         /* the mount namespace belongs to a user namespace of ours */
+	bool force_walk;        /* resolve by the userspace walk even with openat2 */
 	unsigned n_data;        /* files and tmpfs made in the scratch root so far */
 	struct bm_env bm;       /* what the kernel offers, for bind-mount.c */
 };

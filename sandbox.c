@@ -678,6 +678,7 @@ static __attribute__((noreturn)) void child_main(struct sbx_run *run)
 	if (plan->userns_block_fd >= 0)
 		(void)SBX_RETRY(read(plan->userns_block_fd, &byte, 1));
 	rf.in_userns = plan->unshare_user || plan->userns_fd >= 0;
+	rf.force_walk = plan->force_openat_fallback;
 	if (plan->disable_userns) {
 		run->proc_self_fd = open("/proc/self", O_PATH | O_DIRECTORY | O_CLOEXEC);
 		if (run->proc_self_fd < 0 ||
@@ -845,6 +846,7 @@ int main(int argc, char **argv)
 		.gid = getgid(),
 		.cwd = getcwd(cwd, sizeof(cwd)),
 		.out = stdout,
+		.warn = sbx_print_warning,
 	};
 	struct sbx_plan plan;
 	struct sbx_err err;

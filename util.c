@@ -40,6 +40,11 @@ const char *sbx_invoked_as(void)
 	return invoked_as;
 }
 
+bool sbx_as_bwrap(void)
+{
+	return strcmp(progname, "bwrap") == 0;
+}
+
 int sbx_fail(struct sbx_err *err, const char *fmt, ...)
 {
 	va_list ap;
@@ -65,11 +70,11 @@ int sbx_fail_errno(struct sbx_err *err, const char *fmt, ...)
 	return -1;
 }
 
-void sbx_print_err(const struct sbx_err *err)
+/* One write so that messages from several processes do not interleave. */
+static void print_line(const char *level, const struct sbx_err *err)
 {
-	/* One write so that messages from several processes do not interleave. */
 	char line[sizeof(err->msg) + 64];
-	int n = snprintf(line, sizeof(line), "%s%s: %s\n", level_prefix ? "<3>" : "", progname,
+	int n = snprintf(line, sizeof(line), "%s%s: %s\n", level_prefix ? level : "", progname,
 			 err->msg);
 
 	if (n > 0) {
@@ -77,6 +82,16 @@ void sbx_print_err(const struct sbx_err *err)
 		ssize_t w = write(STDERR_FILENO, line, len);
 		(void)w;
 	}
+}
+
+void sbx_print_err(const struct sbx_err *err)
+{
+	print_line("<3>", err);
+}
+
+void sbx_print_warning(const struct sbx_err *msg)
+{
+	print_line("<4>", msg);
 }
 
 void sbx_die_err(const struct sbx_err *err)

@@ -28,12 +28,17 @@ void sbx_set_progname(const char *argv0);
 const char *sbx_progname(void);
 /* argv[0] verbatim: bwrap's --help says "usage: ARGV0 ...". */
 const char *sbx_invoked_as(void);
+/* Whether sbx runs under the name bwrap: then it speaks bubblewrap 0.12.0's
+ * words (words.h) and reports its version. */
+bool sbx_as_bwrap(void);
 
 /* --level-prefix: messages start with a syslog level ("<3>" for errors). */
 void sbx_set_level_prefix(bool on);
 
 /* Print "NAME: msg" on stderr. */
 void sbx_print_err(const struct sbx_err *err);
+/* Print a warning, "NAME: msg" (level <4> with --level-prefix). */
+void sbx_print_warning(const struct sbx_err *msg);
 /* Print "NAME: msg" and exit(1). Only top-level files call these. */
 __attribute__((noreturn)) void sbx_die_err(const struct sbx_err *err);
 __attribute__((noreturn, format(printf, 1, 2))) void sbx_die(const char *fmt, ...);

@@ -165,6 +165,8 @@ complete -c sbx -n '__sbx_is options' -l seccomp-list -d 'List the built-in secc
 complete -c sbx -n '__sbx_is options' -l seccomp-log -d 'Log seccomp denials to the audit log (sbx extension)'
 complete -c sbx -n '__sbx_is options' -l exec-label -d 'SELinux label of the command'
 complete -c sbx -n '__sbx_is options' -l file-label -d 'SELinux label of files sbx creates'
+complete -c sbx -n '__sbx_is options' -l not-a-security-boundary -d 'Accepted for bwrap 0.12; sbx forgives no setup failure'
+complete -c sbx -n '__sbx_is options' -a --debug-opt=force-openat-fallback -d 'Resolve paths in the new root by the userspace walk'
 
 # Status and synchronisation
 complete -c sbx -n '__sbx_is options' -l info-fd -d 'Write the child pid and namespaces as JSON to FD'

@@ -6,6 +6,9 @@
 # userns) and demos/userns-block-fd.py. Each runs against Debian's bwrap first, the control: a test that
 # fails there says nothing about sbx and fails this script.
 #
+# One check is skipped for both: test-run.sh's "can bind a destination over
+# a symlink", which bubblewrap 0.12 reversed (see below).
+#
 # One test differs by design: test-seccomp.py's test_no_seccomp expects no
 # filter without a seccomp option, and sbx loads its default profile. It is
 # run against sbx with --seccomp-profile none (where it must pass), and
@@ -52,6 +55,18 @@ fi
 cp -r "$src/tests" "$work/tests" && cp -r "$src/debian/tests" "$work/debian-tests" &&
 	cp -r "$src/demos" "$work/demos" || exit 1
 gcc -o "$work/tests/try-syscall" "$src/tests/try-syscall.c" || exit 1
+# One check of 0.8's test-run.sh pins down what bubblewrap 0.12 reversed:
+# "can bind a destination over a symlink" (--symlink dir /tmp/link --bind
+# /etc /tmp/link). 0.12 refuses a mount on a symlink destination ("Can't
+# mount on symlink destination"), and sbx follows 0.12
+# (tests/compat/bwrap12-suite.sh): that check is skipped, for both tools.
+grep -q -- '--symlink dir /tmp/link --bind /etc /tmp/link true' "$work/tests/test-run.sh" || {
+	echo "0 passed, 1 failed: test-run.sh no longer has the bind-over-symlink check this script skips"
+	exit 1
+}
+sed -i -e 's|^\( *\)\$RUN \$ALT --dir /tmp/dir --symlink dir /tmp/link --bind /etc /tmp/link true$|\1: skipped: bwrap 0.12 refuses it|' \
+	-e 's|echo "ok - can bind a destination over a symlink"|echo "ok - # SKIP can bind a destination over a symlink: bwrap 0.12 and sbx refuse it"|' \
+	"$work/tests/test-run.sh" || exit 1
 # Each tool as a binary named bwrap (test-run.sh runs /proc/self/exe in
 # itself, so no wrapper script), and sbx without its default profile.
 mkdir -p "$work/bin/bwrap" "$work/bin/sbx" "$work/bin/sbx-nofilter"

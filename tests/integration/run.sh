@@ -814,6 +814,128 @@ t_chmod() {
 	[ "$(stat -c %a d/f)" = 600 ] || fail "--chmod through a bind did not change the host file"
 }
 
+# Destinations as bwrap 0.12 has them: a mount never follows the
+# destination's last component (a symlink there, dangling or not, with a
+# trailing slash or not, is refused), a directory is not mounted over a file
+# nor a file over a directory, and --dir, --file, --chmod do not go through
+# a symlink either. Under the name bwrap, 0.12.0's words.
+t_dest_exists_checks() {
+	sbx_only "bwrap before 0.12 follows a symlink at the destination"
+	local mk=(--tmpfs /t --dir /t/d --symlink /usr /t/link --symlink /nowhere /t/dangling
+		--file 3 /t/f)
+	exec 3</dev/null
+	refuse "${mk[@]}" --bind /usr /t/link
+	expect_err_has "can't mount on /t/link: it is a symlink"
+	refuse "${mk[@]}" --bind /usr/bin/true /t/link
+	refuse "${mk[@]}" --bind /usr /t/link/
+	refuse "${mk[@]}" --ro-bind /usr/bin/true /t/dangling
+	expect_err_has "can't mount on /t/dangling: it is a symlink"
+	refuse "${mk[@]}" --tmpfs /t/link
+	refuse "${mk[@]}" --proc /t/link
+	refuse "${mk[@]}" --dev /t/link
+	refuse "${mk[@]}" --remount-ro /t/link
+	refuse "${mk[@]}" --ro-bind-data 3 /t/link
+	refuse "${mk[@]}" --bind /usr /t/f
+	expect_err_has "can't use /t/f as a directory: it exists and is not a directory"
+	refuse "${mk[@]}" --tmpfs /t/f
+	refuse "${mk[@]}" --dir /t/link
+	expect_err_has "can't use /t/link as a directory"
+	refuse "${mk[@]}" --bind /usr/bin/true /t/d
+	expect_err_has "can't bind a file on /t/d: it exists and is a directory"
+	refuse "${mk[@]}" --bind-data 3 /t/d
+	refuse "${mk[@]}" --file 3 /t/link
+	expect_err_has "can't create file /t/link: Too many levels of symbolic links"
+	refuse "${mk[@]}" --chmod 0700 /t/link
+	expect_err_has "can't set mode 0700 on /t/link: Operation not supported"
+	# What still works: a bind on an existing directory and file, --dir on
+	# a directory, a symlink in a parent (resolved inside the new root).
+	runb "${mk[@]}" --bind /usr /t/d --ro-bind /usr/bin/true /t/f --dir /t/d --dir /t/e \
+		--symlink e /t/el --ro-bind /usr/bin/true /t/el/x \
+		sh -c 'test -x /t/d/bin/sh && test -x /t/f && test -x /t/e/x && echo ok'
+	expect_ok
+	expect_out ok
+	# Under bwrap's name, 0.12.0's words.
+	ln -s "$SBX" bwrap
+	SBX=./bwrap ME=bwrap refuse "${mk[@]}" --bind /usr /t/link
+	expect_err_has "bwrap: Can't mount on symlink destination /t/link"
+	SBX=./bwrap ME=bwrap refuse "${mk[@]}" --bind /usr /t/f
+	expect_err_has "bwrap: Destination is not a directory /t/f"
+	SBX=./bwrap ME=bwrap refuse "${mk[@]}" --bind /usr/bin/true /t/d
+	expect_err_has "bwrap: Destination is not a file /t/d"
+}
+
+# --symlink onto something that exists: an identical symlink is fine (bwrap
+# 0.9); anything else is refused, in bwrap 0.12's words under its name.
+t_symlink_over_existing() {
+	sbx_only "bwrap before 0.12 words these differently"
+	local mk=(--tmpfs /t --dir /t/d --symlink /usr /t/link)
+	runb "${mk[@]}" --symlink /usr /t/link readlink /t/link
+	expect_ok
+	expect_out /usr
+	refuse "${mk[@]}" --symlink /etc /t/link
+	expect_err_has "can't make symlink at /t/link: it exists and points to /usr"
+	refuse "${mk[@]}" --symlink /etc /t/d
+	expect_err_has "can't make symlink at /t/d: it exists and is not a symlink"
+	ln -s "$SBX" bwrap
+	SBX=./bwrap ME=bwrap refuse "${mk[@]}" --symlink /etc /t/link
+	expect_err_has "bwrap: Can't make symlink at /t/link: existing destination is /usr"
+	SBX=./bwrap ME=bwrap refuse "${mk[@]}" --symlink /etc /t/d
+	expect_err_has "bwrap: Can't make symlink at /t/d: destination exists and is not a symlink"
+}
+
+# A single-value option given twice: the last one wins, with a warning
+# (bwrap 0.12's warn_only_last_option(), level 4 with --level-prefix).
+t_only_last_option_warning() {
+	sbx_only "bwrap before 0.12 does not warn"
+	runb --chdir /usr --chdir /usr/bin pwd
+	expect_ok
+	expect_out /usr/bin
+	[ "$ERR" = "$ME: only the last --chdir takes effect" ] || fail "warning: '$ERR'"
+	runb --setenv A 1 --setenv A 2 --chdir / sh -c 'echo $A'
+	expect_out 2
+	[ -z "$ERR" ] || fail "a repeatable option warned: $ERR"
+	ln -s "$SBX" bwrap
+	SBX=./bwrap runb --level-prefix --unshare-uts --hostname a --hostname b hostname
+	expect_ok
+	expect_out b
+	[ "$ERR" = "<4>bwrap: Only the last --hostname option will take effect" ] ||
+		fail "warning as bwrap: '$ERR'"
+}
+
+# bwrap 0.12's --not-a-security-boundary is accepted and forgives nothing:
+# read-only binds stay read-only, a symlink destination is still refused.
+t_not_a_security_boundary() {
+	sbx_only "bwrap before 0.12 lacks --not-a-security-boundary"
+	mkdir ro
+	runb --not-a-security-boundary --ro-bind "$W/ro" /ro sh -c 'touch /ro/x 2>/dev/null; echo ran'
+	expect_ok
+	expect_out ran
+	[ ! -e ro/x ] || fail "--ro-bind was writable with --not-a-security-boundary"
+	refuse --not-a-security-boundary --tmpfs /t --symlink /usr /t/l --bind /usr /t/l
+	expect_err_has "it is a symlink"
+}
+
+# --debug-opt=force-openat-fallback: destinations resolved by the userspace
+# walk, which keeps them inside the new root as openat2 does (bwrap 0.12's
+# test_proc_symlink_escape_blocked_fallback); other values are refused.
+t_debug_opt_openat_fallback() {
+	sbx_only "bwrap before 0.12 lacks --debug-opt"
+	local o=--debug-opt=force-openat-fallback
+	mkdir host && chmod 777 host
+	runb $o --tmpfs /t --dir /t/real --symlink /t/real /t/out --dir /t/out/made \
+		--symlink ../usr /t/u sh -c 'test -d /t/real/made && test -x /t/u/bin/sh && echo ok'
+	expect_ok
+	expect_out ok
+	runb $o --tmpfs /t --symlink "$W/host" /t/out --dir /t/out/made true
+	runb $o --tmpfs /t --symlink "/oldroot$W/host" /t/out --dir /t/out/made true
+	exec 4<host
+	runb $o --tmpfs /t --symlink /proc/self/fd/4 /t/esc --dir /t/esc/created true 4<host
+	expect_rc 1
+	[ -z "$(ls -A host)" ] || fail "created on the host through /proc/self/fd: $(ls -A host)"
+	refuse --debug-opt=bogus
+	expect_err_has "Unknown --debug-opt value: bogus"
+}
+
 ## Process
 
 t_chdir() {
@@ -2045,7 +2167,7 @@ t_bwrap_name() {
 	sbx_only "sbx invoked as bwrap"
 	ln -s "$SBX" bwrap
 	OUT=$(./bwrap --version)
-	[ "$OUT" = "bubblewrap 0.11.1" ] || fail "--version as bwrap: $OUT"
+	[ "$OUT" = "bubblewrap 0.12.0" ] || fail "--version as bwrap: $OUT"
 	ERR=$(./bwrap --frobnicate 2>&1)
 	[ "$ERR" = "bwrap: Unknown option --frobnicate" ] || fail "message as bwrap: $ERR"
 }

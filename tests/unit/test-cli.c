@@ -15,12 +15,23 @@
 static struct sbx_plan plan;
 static struct sbx_err err;
 static char outbuf[8192];
+/* The warnings of the last parse, one a line. */
+static char warnings[1024];
+
+static void collect_warning(const struct sbx_err *msg)
+{
+	size_t len = strlen(warnings);
+
+	snprintf(warnings + len, sizeof(warnings) - len, "%s\n", msg->msg);
+}
 
 /* Parse "sbx ARGS..." (NULL-terminated) as the given uid. */
 static enum sbx_cli_result parse_as(uid_t uid, ...)
 {
 	static char *argv[64];
-	struct sbx_cli_env env = { .uid = uid, .gid = uid, .cwd = "/home/u" };
+	struct sbx_cli_env env = {
+		.uid = uid, .gid = uid, .cwd = "/home/u", .warn = collect_warning
+	};
 	enum sbx_cli_result r;
 	va_list ap;
 	int argc = 0;
@@ -34,6 +45,7 @@ static enum sbx_cli_result parse_as(uid_t uid, ...)
 	argv[argc] = NULL;
 	env.out = out;
 	memset(outbuf, 0, sizeof(outbuf));
+	memset(warnings, 0, sizeof(warnings));
 	memset(&err, 0, sizeof(err));
 	cli_plan_free(&plan);
 	r = cli_parse(argc, argv, &env, &plan, &err);
@@ -267,11 +279,74 @@ Test(cli, version_and_messages_under_the_bwrap_name)
 {
 	sbx_set_progname("/usr/bin/bwrap");
 	cr_assert_eq(parse("--version"), SBX_CLI_EXIT);
-	cr_assert_str_eq(outbuf, "bubblewrap 0.11.1\n");
+	cr_assert_str_eq(outbuf, "bubblewrap 0.12.0\n");
 	cr_assert_eq(parse("--help"), SBX_CLI_EXIT);
 	/* bwrap's usage line names argv[0] as given. */
 	cr_assert(strncmp(outbuf, "usage: /usr/bin/bwrap [OPTIONS...] ", 35) == 0, "%s", outbuf);
+	/* words.h: bwrap 0.12.0's words under its name. */
+	expect_error(parse("--perms", "0755", "--perms", "0700", "--dir", "/x", "true"),
+		     "--perms given twice for the same action");
+	expect_error(parse("--size", "1", "--size", "2", "--tmpfs", "/x", "true"),
+		     "--size given twice for the same action");
+	expect_error(parse("--overlay-src", "/usr", "--dir", "/t", "true"),
+		     "--overlay-src must be followed by another --overlay-src or one of "
+		     "--overlay, --tmp-overlay, or --ro-overlay");
+	expect_error(parse("--overlay-src", "/usr", "true"),
+		     "--overlay-src must be followed by another --overlay-src or one of "
+		     "--overlay, --tmp-overlay, or --ro-overlay");
+	expect_error(parse("--overlay-src", "/nonexistent-sbx", "--tmp-overlay", "/t", "true"),
+		     "Can't find source path /nonexistent-sbx: No such file or directory");
+	cr_assert_eq(parse("--chdir", "/", "--chdir", "/", "true"), SBX_CLI_RUN);
+	cr_assert_str_eq(warnings, "Only the last --chdir option will take effect\n");
 	sbx_set_progname("sbx");
+}
+
+/* bwrap 0.12's warn_only_last_option(): the single-value options it names
+ * warn when given again (the last one wins); repeatable ones do not. */
+Test(cli, only_the_last_option_warning)
+{
+	static const char *const once[][2] = {
+		{ "--chdir", "/" },    { "--uid", "5" },      { "--gid", "5" },
+		{ "--hostname", "h" }, { "--info-fd", "1" },  { "--json-status-fd", "1" },
+		{ "--sync-fd", "1" },  { "--block-fd", "0" }, { "--userns-block-fd", "0" },
+		{ "--seccomp", "-" },  { "--userns", "0" },   { "--userns2", "0" },
+		{ "--pidns", "0" },
+	};
+
+	/* --seccomp's fd is read at the end: an empty one (an error then,
+	 * after the warning). */
+	int null_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	char null_arg[16];
+
+	cr_assert(null_fd >= 0);
+	snprintf(null_arg, sizeof(null_arg), "%d", null_fd);
+	for (size_t i = 0; i < sizeof(once) / sizeof(once[0]); i++) {
+		const char *v = strcmp(once[i][1], "-") == 0 ? null_arg : once[i][1];
+		char want[128];
+
+		parse(once[i][0], v, once[i][0], v, "true");
+		snprintf(want, sizeof(want), "only the last %s takes effect\n", once[i][0]);
+		cr_assert_str_eq(warnings, want, "%s", once[i][0]);
+	}
+	parse("--chdir", "/", "--chdir", "/", "--chdir", "/", "true");
+	cr_assert_str_eq(warnings, "only the last --chdir takes effect\n"
+				   "only the last --chdir takes effect\n");
+	cr_assert_eq(parse("--chdir", "/", "--setenv", "A", "1", "--setenv", "A", "2", "true"),
+		     SBX_CLI_RUN);
+	cr_assert_str_eq(warnings, "");
+	close(null_fd);
+}
+
+/* bwrap 0.12's --not-a-security-boundary is accepted (and forgives
+ * nothing in sbx); --debug-opt=force-openat-fallback selects the walk. */
+Test(cli, bwrap_012_options)
+{
+	cr_assert_eq(parse("--not-a-security-boundary", "true"), SBX_CLI_RUN);
+	cr_assert_not(plan.force_openat_fallback);
+	cr_assert_eq(parse("--debug-opt=force-openat-fallback", "true"), SBX_CLI_RUN);
+	cr_assert(plan.force_openat_fallback);
+	expect_error(parse("--debug-opt=nope", "true"), "Unknown --debug-opt value: nope");
+	expect_error(parse("--debug-opt", "true"), "Unknown option --debug-opt");
 }
 
 Test(cli, bad_input_messages)
@@ -507,9 +582,9 @@ Test(cli, overlays)
 	cr_assert_str_eq(plan.ops[2].dest, "/r");
 
 	expect_error(parse("--tmp-overlay", "/t", "true"),
-		     "--tmp-overlay requires at least 1 --overlay-src");
+		     "--tmp-overlay requires at least one --overlay-src");
 	expect_error(parse("--overlay-src", "/usr", "--ro-overlay", "/t", "true"),
-		     "--ro-overlay requires at least 2 --overlay-src");
+		     "--ro-overlay requires at least two --overlay-src");
 	expect_error(parse("--overlay-src", "/usr", "--dir", "/t", "true"),
 		     "--overlay-src must be followed by another --overlay-src or by --overlay, "
 		     "--tmp-overlay or --ro-overlay, not --dir");
