@@ -17,9 +17,10 @@ declare -A SOURCES=(
 	[fuzz-argv]="tests/fuzz/fuzz-argv.c cli.c util.c caps.c filter.c"
 	[fuzz-profile]="tests/fuzz/fuzz-profile.c seccomp-profiles/profile.c"
 	[fuzz-mountinfo]="tests/fuzz/fuzz-mountinfo.c bind-mount.c util.c"
+	[fuzz-subid]="tests/fuzz/fuzz-subid.c userns.c util.c"
 )
-declare -A EXTRA=([fuzz-argv]="-lcap-ng" [fuzz-profile]="" [fuzz-mountinfo]="")
-declare -A CORPUS=([fuzz-argv]=argv [fuzz-profile]=profile [fuzz-mountinfo]=mountinfo)
+declare -A EXTRA=([fuzz-argv]="-lcap-ng" [fuzz-profile]="" [fuzz-mountinfo]="" [fuzz-subid]="")
+declare -A CORPUS=([fuzz-argv]=argv [fuzz-profile]=profile [fuzz-mountinfo]=mountinfo [fuzz-subid]=subid)
 # filter.c references the built-in profiles: give the harness an empty set.
 printf '#include "seccomp-profiles/profiles.h"\nconst struct sbx_builtin_profile sbx_builtin_profiles[1];\nconst size_t sbx_n_builtin_profiles = 0;\n' >"$tmp/builtin.c"
 passed=0 failed=0
