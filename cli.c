@@ -1240,6 +1240,15 @@ static int finish(struct parse *p, struct sbx_err *err)
 				(struct sbx_blob){ (const char *)bp->blob, bp->len };
 		}
 	}
+	/* The monitor answers the default profile's new mounts (a sandbox
+	 * built inside the sandbox) in the user namespace sbx makes for a
+	 * caller who is not root; root's nested mounts stay refused. */
+	for (size_t i = 0; i < plan->n_seccomp && p->env->uid != 0 && plan->userns_fd < 0; i++)
+		if (filter_blob_notifies(&plan->seccomp[i]) &&
+		    filter_builtin_blob(&plan->seccomp[i])) {
+			plan->seccomp_listen = i + 1;
+			break;
+		}
 	if (plan->hostname != NULL && !plan->unshare_uts)
 		return sbx_fail(err, "Specifying --hostname requires --unshare-uts");
 	if (plan->as_pid_1 && !plan->unshare_pid)

@@ -111,18 +111,27 @@ static bool believe_report(pid_t pid)
 /* The next signal of set (info filled; its number returned), or 0 when
  * status_fd (if >= 0; polled beside sig_fd, a signalfd for set) is
  * readable. -1/errno on failure. */
-static int next_event(const sigset_t *set, int sig_fd, int status_fd, siginfo_t *info)
+static int next_event(const sigset_t *set, int sig_fd, int status_fd, struct sbx_supervisor *sup,
+		      siginfo_t *info)
 {
-	struct pollfd fds[2] = { { .fd = sig_fd, .events = POLLIN },
-				 { .fd = status_fd, .events = POLLIN } };
 	struct signalfd_siginfo si;
 
-	if (status_fd < 0)
+	if (sig_fd < 0)
 		return sigwaitinfo(set, info);
-	if (poll(fds, 2, -1) < 0)
-		return -1;
-	if (fds[1].revents)
-		return 0;
+	for (;;) {
+		struct pollfd fds[3] = { { .fd = sig_fd, .events = POLLIN },
+					 { .fd = status_fd, .events = POLLIN },
+					 { .fd = sup ? supervise_fd(sup) : -1, .events = POLLIN } };
+
+		if (poll(fds, 3, -1) < 0)
+			return -1;
+		if (fds[1].revents)
+			return 0;
+		if (fds[0].revents)
+			break;
+		if (fds[2].revents)
+			supervise_event(sup, fds[2].revents);
+	}
 	if (SBX_RETRY(read(sig_fd, &si, sizeof(si))) != (ssize_t)sizeof(si))
 		return -1;
 	memset(info, 0, sizeof(*info));
@@ -450,7 +459,7 @@ static int wait_loop(const struct sbx_waiter *w, struct jobs *j)
 	sigset_t set;
 
 	wait_set(&set);
-	if (status_fd >= 0) {
+	if (status_fd >= 0 || w->sup) {
 		sig_fd = signalfd(-1, &set, SFD_CLOEXEC);
 		if (sig_fd < 0)
 			status_fd = -1; /* then wait for the process itself */
@@ -465,7 +474,7 @@ static int wait_loop(const struct sbx_waiter *w, struct jobs *j)
 
 		if (j->resumed && (code = drop_stale(w, j, &status_fd)) >= 0)
 			return code;
-		sig = next_event(&set, sig_fd, status_fd, &info);
+		sig = next_event(&set, sig_fd, status_fd, w->sup, &info);
 		if (sig == 0) {
 			if ((code = read_report(w, j, &status_fd, false)) >= 0)
 				return code;

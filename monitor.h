@@ -10,6 +10,7 @@
 #include <sys/types.h>
 
 #include "plan.h"
+#include "supervise.h"
 
 /* Block SIGCHLD, the forwarded signals and the job-control ones (saving the
  * old mask): they are taken synchronously. Call before clone(). */
@@ -29,6 +30,7 @@ struct sbx_waiter {
 	bool tty_at_once; /* hand it the terminal at start: the command is an init */
 	int setup_fd;     /* the monitor: a pipe's read end whose writers are gone once
 			     the command is exec'd (O_CLOEXEC), or -1 */
+	struct sbx_supervisor *sup; /* the monitor: nested mounts to answer, or NULL */
 };
 
 /* Wait until main_pid exits. SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1 and
@@ -44,7 +46,8 @@ struct sbx_waiter {
  * a PID 1 or a child with signals blocked would not act on it until the
  * command runs. If status_fd >= 0, an exit status read from it is
  * taken without waiting for main_pid to be gone (PID 1 writes it before it
- * exits). Returns the exit status: the code, or 128+N if killed by N. */
+ * exits). With sup, the monitor answers the sandbox's new mounts in
+ * between (supervise.h), one at a time. Returns the exit status: the code, or 128+N if killed by N. */
 int monitor_wait(const struct sbx_waiter *w);
 
 /* PID 1's reports on its status pipe, each this flag with a signal: the

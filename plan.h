@@ -107,7 +107,9 @@ struct sbx_plan {
 	/* Security. */
 	struct sbx_blob *seccomp; /* --seccomp / --add-seccomp-fd programs, in order */
 	size_t n_seccomp;
-	bool seccomp_log; /* SECCOMP_FILTER_FLAG_LOG */
+	bool seccomp_log;      /* SECCOMP_FILTER_FLAG_LOG */
+	size_t seccomp_listen; /* 1 + the index of the program whose user notifications
+				  the monitor answers (nested mounts), or 0 */
 	const char *exec_label, *file_label;
 	bool force_openat_fallback; /* --debug-opt=force-openat-fallback */
 

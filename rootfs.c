@@ -383,28 +383,69 @@ static int cover_proc(struct sbx_rootfs *rf, int proc_fd, const char *dest, bool
 	return 0;
 }
 
+static int proc_refused(const struct sbx_op *op, struct sbx_err *err)
+{
+	if (errno == EPERM)
+		return sbx_fail(err,
+				"can't mount a new procfs on %s: the kernel refused "
+				"(Operation not permitted): the /proc sbx runs under has "
+				"parts mounted over (as in many containers, and in a "
+				"sandbox made with --proc), which forbids new procfs "
+				"instances without privilege; run without --unshare-pid "
+				"to bind that /proc instead",
+				op->dest);
+	return sbx_fail_errno(err, "can't mount procfs on %s", op->dest);
+}
+
+/* For a sandbox whose nested sandboxes may mount procfs (the supervised
+ * default profile): a tiny tmpfs on dest holding a second, whole procfs,
+ * which the command's procfs then covers. The kernel lets a nested user
+ * namespace mount a new procfs only if its mount namespace already has one
+ * with no locked mount over a file in it (fs/namespace.c,
+ * mnt_already_visible), and the masks below are locked in every nested
+ * namespace. The whole one cannot be
+ * reached: the covering procfs hides the tmpfs's root, and in a nested
+ * namespace the kernel locks the cover to it (no umount, no MS_MOVE, no
+ * bind without it). Returns the fd to mount the command's procfs on. */
+static int proc_holder(struct sbx_rootfs *rf, int target_fd, const struct sbx_op *op,
+		       struct sbx_err *err)
+{
+	const unsigned attrs = BM_NOSUID | BM_NODEV | BM_NOEXEC;
+	struct bm_tmpfs_opts t;
+	_cleanup_close_ int holder_fd = bm_mount_fs(
+		&rf->bm, "tmpfs", bm_tmpfs_opts(&t, 0555, 4096, rf->file_label), attrs, target_fd);
+	_cleanup_close_ int dir_fd = -1, whole_fd = -1;
+
+	if (holder_fd < 0 || mkdirat(holder_fd, "p", 0555) < 0 ||
+	    (dir_fd = openat(holder_fd, "p", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0)
+		return sbx_fail_errno(err, "can't mount procfs on %s", op->dest);
+	whole_fd = bm_mount_fs(&rf->bm, "proc", NULL, attrs, dir_fd);
+	if (whole_fd < 0)
+		return proc_refused(op, err);
+	return sbx_steal_fd(&holder_fd);
+}
+
 static int do_proc(struct sbx_rootfs *rf, const struct sbx_op *op, bool own_pidns, bool cover_all,
-		   struct sbx_err *err)
+		   bool holder, struct sbx_err *err)
 {
 	_cleanup_close_ int target_fd = mount_point(rf, op, BM_NODE_DIR, err);
 	_cleanup_close_ int proc_fd = -1;
 
 	if (target_fd < 0)
 		return -1;
+	if (own_pidns && holder) {
+		int holder_fd = proc_holder(rf, target_fd, op, err);
+
+		if (holder_fd < 0)
+			return -1;
+		close(target_fd);
+		target_fd = holder_fd;
+	}
 	if (own_pidns) {
 		proc_fd = bm_mount_fs(&rf->bm, "proc", NULL, BM_NOSUID | BM_NODEV | BM_NOEXEC,
 				      target_fd);
-		if (proc_fd < 0 && errno == EPERM)
-			return sbx_fail(err,
-					"can't mount a new procfs on %s: the kernel refused "
-					"(Operation not permitted): the /proc sbx runs under has "
-					"parts mounted over (as in many containers, and in a "
-					"sandbox made with --proc), which forbids new procfs "
-					"instances without privilege; run without --unshare-pid "
-					"to bind that /proc instead",
-					op->dest);
 		if (proc_fd < 0)
-			return sbx_fail_errno(err, "can't mount procfs on %s", op->dest);
+			return proc_refused(op, err);
 	} else {
 		/* Sharing the pid namespace: bind the host's procfs, as bwrap. */
 		_cleanup_close_ int src_fd =
@@ -784,7 +825,8 @@ int rootfs_apply(struct sbx_rootfs *rf, const struct sbx_plan *plan, struct sbx_
 			r = do_remount_ro(rf, op, err);
 			break;
 		case SBX_OP_PROC:
-			r = do_proc(rf, op, own_pidns, plan->real_root, err);
+			r = do_proc(rf, op, own_pidns, plan->real_root, plan->seccomp_listen != 0,
+				    err);
 			break;
 		case SBX_OP_DEV:
 			r = do_dev(rf, op, err);

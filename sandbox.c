@@ -56,6 +56,7 @@ struct sbx_run {
 	int status_fd;       /* PID 1's end of the pipe it reports the status on, or -1 */
 	int exec_fd;         /* one byte once the command is exec'd, two if execvp failed; the
 				monitor also sees it close (the setup is over) */
+	int notify_sock[2];  /* the child sends the seccomp listener to the monitor, or -1 */
 	pid_t monitor_pid;   /* as the child sees it, or 0 where it cannot (a PID namespace) */
 	uint64_t pid1_guard; /* the capability PID 1 holds and the command lacks, or 0 */
 };
@@ -391,6 +392,7 @@ static void seal(struct sbx_run *run)
 	const struct sbx_plan *plan = run->plan;
 	uint64_t permitted = caps_permitted(), keep;
 	struct sbx_err err;
+	int listener = -1;
 
 	apply_env(plan);
 	if (enter_cwd(plan, &err) < 0)
@@ -427,13 +429,22 @@ static void seal(struct sbx_run *run)
 	}
 	close_plumbing(plan);
 	if (plan->close_fds &&
-	    close_fds(plan, (const int[]){ run->status_fd, run->exec_fd }, 2, &err) < 0)
+	    close_fds(plan, (const int[]){ run->status_fd, run->exec_fd, run->notify_sock[1] }, 3,
+		      &err) < 0)
 		child_fail(&err);
 	/* After --close-fds, which would close them. */
 	if (take_locks(plan, &err) < 0)
 		child_fail(&err);
-	if (filter_apply(plan, &err) < 0)
+	if (filter_apply(plan, &listener, &err) < 0)
 		child_fail(&err);
+	/* The listener goes to the monitor, and from here before anything
+	 * else runs: whoever holds it decides the sandbox's mounts. */
+	if (listener >= 0 && supervise_send_listener(run->notify_sock[1], listener) < 0) {
+		sbx_fail_errno(&err, "can't hand the seccomp listener to the monitor");
+		child_fail(&err);
+	}
+	sbx_closep(&listener);
+	sbx_closep(&run->notify_sock[1]);
 }
 
 /* The command's argv: argv[0] replaced by --argv0. */
@@ -715,8 +726,10 @@ static __attribute__((noreturn)) void sandbox_run(const struct sbx_plan *plan)
 	struct sbx_run run = { .plan = plan,
 			       .proc_self_fd = -1,
 			       .pid_sock = { -1, -1 },
+			       .notify_sock = { -1, -1 },
 			       .status_fd = -1,
 			       .exec_fd = -1 };
+	struct sbx_supervisor sup = { .sock = -1, .listener = -1, .uid = getuid(), .gid = getgid() };
 	_cleanup_close_ int pid1_fd = -1;
 	struct sbx_err err;
 	int pipe_fds[2], status_fds[2] = { -1, -1 }, exec_fds[2] = { -1, -1 };
@@ -734,6 +747,9 @@ static __attribute__((noreturn)) void sandbox_run(const struct sbx_plan *plan)
 	if (plan->pidns_fd >= 0 && plan->unshare_pid &&
 	    (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, run.pid_sock) < 0 ||
 	     setsockopt(run.pid_sock[0], SOL_SOCKET, SO_PASSCRED, &(int){ 1 }, sizeof(int)) < 0))
+		sbx_die("can't create a socket: %s", strerror(errno));
+	if (plan->seccomp_listen &&
+	    socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, run.notify_sock) < 0)
 		sbx_die("can't create a socket: %s", strerror(errno));
 	monitor_block_signals(&run.saved_mask);
 	if (plan->die_with_parent)
@@ -769,6 +785,7 @@ static __attribute__((noreturn)) void sandbox_run(const struct sbx_plan *plan)
 		run.status_fd = status_fds[1];
 		sbx_closep(&exec_fds[0]);
 		run.exec_fd = exec_fds[1];
+		sbx_closep(&run.notify_sock[0]);
 		child_main(&run);
 	}
 
@@ -793,6 +810,8 @@ static __attribute__((noreturn)) void sandbox_run(const struct sbx_plan *plan)
 	close(pipe_fds[0]);
 	sbx_closep(&status_fds[1]);
 	sbx_closep(&exec_fds[1]);
+	sbx_closep(&run.notify_sock[1]);
+	sup.sock = run.notify_sock[0];
 	main_pid = pid;
 	if (run.pid_sock[0] >= 0) {
 		close(run.pid_sock[1]);
@@ -828,7 +847,8 @@ static __attribute__((noreturn)) void sandbox_run(const struct sbx_plan *plan)
 					    .report_fd = -1,
 					    .job_control = !plan->new_session,
 					    .tty_at_once = plan->as_pid_1 && plan->unshare_pid,
-					    .setup_fd = exec_fds[0] });
+					    .setup_fd = exec_fds[0],
+					    .sup = sup.sock >= 0 ? &sup : NULL });
 	monitor_report_exit(plan, exec_fds[0], status);
 	/* After joining a PID namespace, LeakSanitizer's exit-time check (in
 	 * sanitizer builds) would spin: its tracer, our child, is created in

@@ -1,8 +1,7 @@
 /* prefix: BPF instructions before libseccomp's program (see prefix.h).
  *
  * MUST: load nothing but the syscall number and the architecture, except
- *       in a multiplexer's block, reached only on the multiplexer's
- *       number: the kernel's action cache skips the filter only for a
+ *       in a multiplexer's block or mount's, reached only on that number: the kernel's action cache skips the filter only for a
  *       syscall whose action depends on no argument.
  * MUST: every path ends in a return or on the program after the prefix,
  *       which checks the architecture again itself.
@@ -17,6 +16,8 @@
 #define OFF_NR 0
 #define OFF_ARCH 4
 #define OFF_ARG0_LO 16
+#define OFF_ARG3_LO 40
+#define OFF_ARG3_HI 44
 
 /* Jump targets: the next instruction, the program after the prefix, or
  * the label of another instruction. */
@@ -81,9 +82,39 @@ static int ret_to(struct emit *e, uint32_t action)
 	return e->ret_label[e->n_rets++];
 }
 
+/* mount(2) by its flags (prefix.h), reached only on its number. */
+static void emit_mount(struct emit *e, const struct sbx_prefix_abi *a)
+{
+	int keep = ret_to(e, a->mount_keep), deny = ret_to(e, a->mount_deny),
+	    fresh = ret_to(e, a->mount_new);
+	int magic = new_label(e), magic_flags = new_label(e), flags = new_label(e),
+	    remount = new_label(e);
+
+	add(e, BPF_LD | BPF_W | BPF_ABS, OFF_ARG3_HI, T_NEXT, T_NEXT);
+	add(e, BPF_JMP | BPF_JEQ | BPF_K, 0, T_NEXT, deny);
+	add(e, BPF_LD | BPF_W | BPF_ABS, OFF_ARG3_LO, T_NEXT, T_NEXT);
+	/* (flags & MS_MGC_MSK) == MS_MGC_VAL, as a range: no ALU needed */
+	add(e, BPF_JMP | BPF_JGE | BPF_K, SBX_MS_MGC_VAL, magic, flags);
+	place(e, magic);
+	add(e, BPF_JMP | BPF_JGT | BPF_K, SBX_MS_MGC_VAL | ~SBX_MS_MGC_MSK, flags, magic_flags);
+	/* The kernel strips the upper 16 bits, propagation flags with them;
+	 * MS_REMOUNT, MS_BIND and MS_MOVE are below (bwrap passes the magic
+	 * with its binds). */
+	place(e, magic_flags);
+	add(e, BPF_JMP | BPF_JSET | BPF_K, SBX_MS_REMOUNT, remount, T_NEXT);
+	add(e, BPF_JMP | BPF_JSET | BPF_K, SBX_MS_BIND | SBX_MS_MOVE, keep, fresh);
+	place(e, flags);
+	add(e, BPF_JMP | BPF_JSET | BPF_K, SBX_MS_REMOUNT, remount, T_NEXT);
+	add(e, BPF_JMP | BPF_JSET | BPF_K, SBX_MS_BIND, keep, T_NEXT);
+	add(e, BPF_JMP | BPF_JSET | BPF_K, SBX_MS_PROPAGATION, keep, T_NEXT);
+	add(e, BPF_JMP | BPF_JSET | BPF_K, SBX_MS_MOVE, keep, fresh);
+	place(e, remount);
+	add(e, BPF_JMP | BPF_JSET | BPF_K, SBX_MS_BIND, keep, deny);
+}
+
 static void emit_abi(struct emit *e, const struct sbx_prefix_abi *a, int next_abi)
 {
-	int pass = new_label(e), mux = new_label(e);
+	int pass = new_label(e), mux = new_label(e), mnt = new_label(e);
 
 	add(e, BPF_JMP | BPF_JEQ | BPF_K, a->arch, T_NEXT, next_abi);
 	add(e, BPF_LD | BPF_W | BPF_ABS, OFF_NR, T_NEXT, T_NEXT);
@@ -91,6 +122,8 @@ static void emit_abi(struct emit *e, const struct sbx_prefix_abi *a, int next_ab
 		add(e, BPF_JMP | BPF_JGE | BPF_K, a->pass_from, pass, T_NEXT);
 	if (a->mux_nr && a->n_mux_calls)
 		add(e, BPF_JMP | BPF_JEQ | BPF_K, a->mux_nr, mux, T_NEXT);
+	if (a->mount_nr)
+		add(e, BPF_JMP | BPF_JEQ | BPF_K, a->mount_nr, mnt, T_NEXT);
 	for (size_t i = 0; i < a->n_rules; i++)
 		add(e, BPF_JMP | BPF_JEQ | BPF_K, a->rules[i].nr,
 		    a->rules[i].to_program ? pass : ret_to(e, a->rules[i].action), T_NEXT);
@@ -105,6 +138,10 @@ static void emit_abi(struct emit *e, const struct sbx_prefix_abi *a, int next_ab
 			add(e, BPF_JMP | BPF_JEQ | BPF_K, a->mux_calls[i], ret_to(e, a->mux_action),
 			    T_NEXT);
 		add(e, BPF_JMP | BPF_JA, 0, T_PROG, T_PROG);
+	}
+	if (a->mount_nr) {
+		place(e, mnt);
+		emit_mount(e, a);
 	}
 }
 

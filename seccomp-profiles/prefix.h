@@ -33,9 +33,19 @@ struct sbx_prefix_abi {
 	const uint32_t *mux_calls; /* mux_calls (its first argument) get mux_action */
 	size_t n_mux_calls;
 	uint32_t mux_action;
+	uint32_t mount_nr; /* mount(2), decided by its flags (0: not here) */
+	uint32_t mount_keep, mount_deny, mount_new; /* see prefix_build */
 };
 
 #define SBX_PREFIX_MAX 256
+
+/* mount(2)'s flags (linux/mount.h), as the prefix reads them. */
+#define SBX_MS_REMOUNT 0x20u
+#define SBX_MS_BIND 0x1000u
+#define SBX_MS_MOVE 0x2000u
+#define SBX_MS_PROPAGATION 0x1e0000u /* UNBINDABLE PRIVATE SLAVE SHARED */
+#define SBX_MS_MGC_VAL 0xc0ed0000u   /* the old magic in the upper 16 bits */
+#define SBX_MS_MGC_MSK 0xffff0000u
 
 /* Write the prefix for abis into out (room for SBX_PREFIX_MAX). Its jumps
  * that go on land on out[n], the first instruction after it. Returns n, or
@@ -43,6 +53,15 @@ struct sbx_prefix_abi {
  * architecture, except after a jump on the multiplexer's number, so it
  * makes no other syscall's action depend on arguments (the kernel's action
  * cache, seccomp_cache_prepare, still finds always-allowed syscalls). */
+/* With mount_nr, mount(2) is decided by its flags word (argument 3) the
+ * way the kernel's path_mount() dispatches on it: a flags word with any of
+ * its upper 32 bits set gets mount_deny; MS_REMOUNT with MS_BIND (a bind's
+ * flags) gets mount_keep, MS_REMOUNT alone (a superblock's options)
+ * mount_deny; then MS_BIND, any propagation flag and MS_MOVE, which all
+ * work on mounts that exist, get mount_keep; and whatever is left, a new
+ * mount, gets mount_new. When the upper 16 of the low 32 bits are the old
+ * magic MS_MGC_VAL, the kernel strips them, and the propagation flags in
+ * them: they then do not count. */
 size_t prefix_build(const struct sbx_prefix_abi *abis, size_t n_abis, struct sock_filter *out);
 
 #endif

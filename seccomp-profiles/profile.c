@@ -120,6 +120,8 @@ static int add_rule(struct ctx *c, const char *file, int line, const char *name,
 
 	if (strlen(name) >= sizeof(r->syscall))
 		return fail(c, file, line, "syscall name too long");
+	if (p->mount_by_flags && strcmp(name, "mount") == 0)
+		return fail(c, file, line, "a rule for mount, which \"mount by-flags\" decides");
 	r = realloc(p->rules, (p->n_rules + 1) * sizeof(*r));
 	if (r == NULL)
 		return fail(c, file, line, "out of memory");
@@ -272,6 +274,17 @@ static int parse_line(struct ctx *c, const char *file, int line, char *s, const 
 		if (n != 2)
 			return fail(c, file, line, "include takes one file");
 		return do_include(c, file, line, w[1], dir);
+	}
+	if (strcmp(w[0], "mount") == 0 && n >= 2 && strcmp(w[1], "by-flags") == 0) {
+		if (n != 2)
+			return fail(c, file, line, "unexpected '%s' after mount by-flags", w[2]);
+		for (size_t k = 0; k < c->out->n_rules; k++)
+			if (strcmp(c->out->rules[k].syscall, "mount") == 0)
+				return fail(c, file, line,
+					    "mount by-flags after a rule for mount (%s)",
+					    c->out->rules[k].where);
+		c->out->mount_by_flags = true;
+		return 0;
 	}
 	if (strcmp(w[0], "default") == 0 || strcmp(w[0], "newer") == 0) {
 		bool newer = w[0][0] == 'n';

@@ -5,6 +5,7 @@
  *   description One line shown by sbx --seccomp-list
  *   default allow | errno NAME | kill | log
  *   newer ACTION                   (numbers above the reviewed table)
+ *   mount by-flags                 (mount(2) decided by its flags)
  *   include OTHER.profile          (relative to this file; cycles refused)
  *   ACTION NAME... [if argN OP VALUE [and argM OP VALUE]]
  *
@@ -17,6 +18,9 @@
  * rule matches only when both conditions hold (socket's family and its
  * protocol, say); a syscall's rules of one action still match when any of
  * them does.
+ *
+ * "mount by-flags" has the filter's prefix decide mount(2) by its flags
+ * word (prefix.h); no rule may then name mount.
  *
  * "newer ACTION" is what every syscall number above the table sbx's groups
  * were reviewed against gets (syscalls.h), on each ABI, unless a rule names
@@ -68,6 +72,7 @@ struct prof {
 	bool newer_set; /* a "newer" line was given */
 	enum prof_action newer;
 	int newer_err;
+	bool mount_by_flags; /* "mount by-flags": the prefix decides mount(2) */
 	struct prof_rule *rules;
 	size_t n_rules;
 };

@@ -193,6 +193,12 @@ static scmp_filter_ctx compile(const struct prof *p, struct prefix_plan *pp)
 	if (seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_KILL_PROCESS) < 0 ||
 	    seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2) < 0)
 		die("can't set filter attributes%s%s", "", "");
+	/* mount by-flags: x86-64's mount(2) is decided in the prefix by its
+	 * flags; i386's is refused there (32-bit programs get no mounts). */
+	if (p->mount_by_flags)
+		prefix_rule(pp->rules32, &pp->n32,
+			    seccomp_syscall_resolve_name_arch(SCMP_ARCH_X86, "mount"),
+			    SCMP_ACT_ERRNO(EPERM), false, "mount by-flags");
 	for (size_t i = 0; i < p->n_rules; i++) {
 		const struct prof_rule *r = &p->rules[i];
 		uint32_t act = action(r->action, r->err);
@@ -244,7 +250,13 @@ static size_t build_prefix(const struct prof *p, const struct prefix_plan *pp,
 		  .n_rules = pp->n64,
 		  .newer = newer,
 		  .last_nr = SBX_REVIEWED_LAST_X86_64,
-		  .newer_action = newer_act },
+		  .newer_action = newer_act,
+		  .mount_nr = p->mount_by_flags ? (uint32_t)seccomp_syscall_resolve_name_arch(
+							  SCMP_ARCH_X86_64, "mount")
+						: 0,
+		  .mount_keep = SCMP_ACT_ALLOW,
+		  .mount_deny = SCMP_ACT_ERRNO(EPERM),
+		  .mount_new = SCMP_ACT_NOTIFY },
 		{ .arch = AUDIT_ARCH_I386,
 		  .rules = pp->rules32,
 		  .n_rules = pp->n32,
@@ -258,7 +270,7 @@ static size_t build_prefix(const struct prof *p, const struct prefix_plan *pp,
 	};
 	size_t n;
 
-	if (!newer && pp->n64 == 0 && pp->n32 == 0 && pp->n_mux == 0)
+	if (!newer && pp->n64 == 0 && pp->n32 == 0 && pp->n_mux == 0 && !p->mount_by_flags)
 		return 0;
 	n = prefix_build(abis, 2, out);
 	if (n == 0)

@@ -63,4 +63,4 @@ allow ioctl if arg1 =32 0x5451   # FIOCLEX
 # clone3 hides its flags from filters: ENOSYS sends libc back to clone.
 errno ENOSYS clone3
 # Denied with EPERM (not ENOSYS) so programs do not look for a fallback.
-errno EPERM @mount @module @reboot @swap @keyring @privileged @io-uring
+errno EPERM @mount @umount @mount-api @module @reboot @swap @keyring @privileged @io-uring

@@ -82,8 +82,12 @@ static const struct sim_row rows[] = {
 	ROW("strict", I386, __NR_socketcall, A(20, 0x1000), ERRNO(ENOSYS)), /* SYS_SENDMMSG */
 
 	/* --- a few of the groups, for the integration test to mirror --- */
+	/* default: no mount(2) for 32-bit programs, whatever the flags */
 	ROW("default strict", I386, __NR_mount, A(1, 1, 1), ERRNO(EPERM)),
-	ROW("default strict", I386, __NR_umount, NOARGS, ERRNO(EPERM)),
+	ROW("default strict", I386, __NR_mount, A(1, 1, 1, 0x1000), ERRNO(EPERM)), /* MS_BIND */
+	ROW("default nested none", I386, __NR_umount, NOARGS, ALLOW),
+	ROW("strict", I386, __NR_umount, NOARGS, ERRNO(EPERM)),
+	ROW("default", I386, __NR_fsopen, NOARGS, ERRNO(ENOSYS)),
 	ROW("nested none", I386, __NR_mount, A(1, 1, 1), ALLOW),
 	ROW("default nested strict", I386, __NR_keyctl, NOARGS, ERRNO(EPERM)),
 	ROW("default nested", I386, __NR_vm86, NOARGS, ERRNO(EPERM)), /* i386 only */
@@ -91,8 +95,9 @@ static const struct sim_row rows[] = {
 	ROW("default nested none", I386, __NR_mlockall, A(1), ALLOW),
 
 	/* --- numbers past the headers and future ones (see x86-64) --- */
-	ROW("default nested none", I386, 451, NOARGS, ALLOW),   /* cachestat */
-	ROW("default strict", I386, 467, NOARGS, ERRNO(EPERM)), /* open_tree_attr: @mount */
+	ROW("default nested none", I386, 451, NOARGS, ALLOW), /* cachestat */
+	ROW("default", I386, 467, NOARGS, ERRNO(ENOSYS)),     /* open_tree_attr: @mount-api */
+	ROW("strict", I386, 467, NOARGS, ERRNO(EPERM)),
 	ROW("nested none", I386, 467, NOARGS, ALLOW),
 	ROW("default nested none", I386, 469, NOARGS, ALLOW), /* file_setattr */
 	ROW("default nested", I386, 470, NOARGS, ERRNO(ENOSYS)),
@@ -128,10 +133,11 @@ static const struct sim_row rows[] = {
 };
 
 /* groups.list by i386 number. */
-static const struct sim_syscall mount_[] = {
-	SYS(pivot_root), SYS(mount),      SYS(umount),        SYS(umount2),
-	SYS(open_tree),  SYS(move_mount), SYS(fsopen),        SYS(fsmount),
-	SYS(fsconfig),   SYS(fspick),     SYS(mount_setattr), { 467, "open_tree_attr" },
+static const struct sim_syscall mount_[] = { SYS(mount) };
+static const struct sim_syscall umount_[] = { SYS(umount), SYS(umount2), SYS(pivot_root) };
+static const struct sim_syscall mount_api[] = {
+	SYS(open_tree), SYS(move_mount), SYS(fsopen),        SYS(fsmount),
+	SYS(fsconfig),  SYS(fspick),     SYS(mount_setattr), { 467, "open_tree_attr" },
 };
 static const struct sim_syscall module[] = {
 	SYS(init_module),   SYS(finit_module), SYS(delete_module),

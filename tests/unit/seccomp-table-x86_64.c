@@ -123,9 +123,52 @@ static const struct sim_row rows[] = {
 	ROW("default nested", X64, __NR_socket, A(4, 2, 0), ERRNO(EAFNOSUPPORT)),  /* AF_IPX */
 	ROW("default nested", X64, __NR_socket, A(28, 2, 0), ERRNO(EAFNOSUPPORT)), /* AF_MPLS */
 
-	/* --- mount family: default refuses it, nested allows it (groups: test
-	 * table/groups); a few rows here for the integration test to mirror --- */
-	ROW("default strict", X64, __NR_mount, A(1, 1, 1), ERRNO(EPERM)),
+	/* --- mount family: default decides mount(2) by its flags ("mount
+	 * by-flags", prefix.h): changes to existing mounts pass, a superblock
+	 * remount and set upper bits are refused, a new mount goes to the
+	 * supervisor (USER_NOTIF); the new API answers ENOSYS; nested allows
+	 * it all, strict refuses it --- */
+	ROW("default", X64, __NR_mount, A(1, 1, 1, MS_BIND), ALLOW),
+	ROW("default", X64, __NR_mount, A(1, 1, 1, MS_BIND | MS_REC), ALLOW),
+	ROW("default", X64, __NR_mount, A(0, 1, 0, MS_REMOUNT | MS_BIND | MS_RDONLY), ALLOW),
+	ROW("default", X64, __NR_mount, A(0, 1, 0, MS_REC | MS_PRIVATE), ALLOW),
+	ROW("default", X64, __NR_mount, A(0, 1, 0, MS_SLAVE), ALLOW),
+	ROW("default", X64, __NR_mount, A(0, 1, 0, MS_SHARED), ALLOW),
+	ROW("default", X64, __NR_mount, A(0, 1, 0, MS_UNBINDABLE), ALLOW),
+	ROW("default", X64, __NR_mount, A(1, 1, 0, MS_MOVE), ALLOW),
+	ROW("default", X64, __NR_mount, A(1, 1, 1, 0), NOTIFY),
+	ROW("default", X64, __NR_mount, A(1, 1, 1, MS_NOSUID | MS_NODEV | MS_NOEXEC), NOTIFY),
+	ROW("default", X64, __NR_mount, A(1, 1, 1, MS_RDONLY | MS_REC), NOTIFY),
+	ROW("default", X64, __NR_mount, A(1, 1, 1, MS_REMOUNT), ERRNO(EPERM)),
+	ROW("default", X64, __NR_mount, A(1, 1, 1, MS_REMOUNT | MS_RDONLY), ERRNO(EPERM)),
+	ROW("default", X64, __NR_mount, A(1, 1, 1, MS_REMOUNT | MS_PRIVATE), ERRNO(EPERM)),
+	ROW("default", X64, __NR_mount, A(1, 1, 1, HIGH | MS_BIND), ERRNO(EPERM)),
+	ROW("default", X64, __NR_mount, A(1, 1, 1, 1ull << 32), ERRNO(EPERM)),
+	/* the old magic in the upper 16 bits: the kernel strips those bits,
+	 * propagation flags with them (a new mount then); bwrap binds so */
+	ROW("default", X64, __NR_mount, A(1, 1, 1, MS_MGC_VAL | MS_PRIVATE), NOTIFY),
+	/* MS_MGC_VAL holds MS_PRIVATE and MS_SLAVE's bits itself; with
+	 * MS_SHARED's it is no longer the magic: a propagation change */
+	ROW("default", X64, __NR_mount, A(1, 1, 1, MS_MGC_VAL | MS_REC | MS_SHARED), ALLOW),
+	ROW("default", X64, __NR_mount, A(1, 1, 1, MS_MGC_VAL | MS_REC), NOTIFY),
+	ROW("default", X64, __NR_mount, A(1, 1, 1, MS_MGC_VAL), NOTIFY),
+	ROW("default", X64, __NR_mount, A(1, 1, 1, MS_MGC_VAL | MS_BIND | MS_REC), ALLOW),
+	ROW("default", X64, __NR_mount, A(1, 1, 1, MS_MGC_VAL | MS_MOVE), ALLOW),
+	ROW("default", X64, __NR_mount, A(1, 1, 1, MS_MGC_VAL | MS_REMOUNT | MS_BIND), ALLOW),
+	ROW("default", X64, __NR_mount, A(1, 1, 1, MS_MGC_VAL | MS_REMOUNT), ERRNO(EPERM)),
+	ROW("default", X64, __NR_mount, A(1, 1, 1, MS_MGC_VAL | MS_REMOUNT | MS_PRIVATE),
+	    ERRNO(EPERM)),
+	ROW("default", X64, __NR_mount, A(1, 1, 1, 0xc0ecffff), ALLOW), /* not the magic */
+	ROW("default", X64, __NR_mount, A(1, 1, 1, 0xc0ee0000 | MS_PRIVATE), ALLOW),
+	ROW("default", X64, __NR_mount, A(1, 1, 1, 0xc1000000), NOTIFY),
+	ROW("default nested none", X64, __NR_umount2, A(1, 2), ALLOW),
+	ROW("default nested none", X64, __NR_pivot_root, A(1, 1), ALLOW),
+	ROW("default", X64, __NR_fsopen, A(1, 0), ERRNO(ENOSYS)),
+	ROW("default", X64, __NR_open_tree, A(1, 1, 1), ERRNO(ENOSYS)),
+	ROW("default", X64, __NR_mount_setattr, A(1, 1, 1), ERRNO(ENOSYS)),
+	ROW("strict", X64, __NR_mount, A(1, 1, 1), ERRNO(EPERM)),
+	ROW("strict", X64, __NR_mount, A(1, 1, 1, MS_BIND), ERRNO(EPERM)),
+	ROW("strict", X64, __NR_umount2, A(1, 2), ERRNO(EPERM)),
 	ROW("nested none", X64, __NR_mount, A(1, 1, 1), ALLOW),
 	ROW("default nested strict", X64, __NR_keyctl, A(0, -3ull), ERRNO(EPERM)),
 	ROW("default nested strict", X64, __NR_bpf, NOARGS, ERRNO(EPERM)),
@@ -138,8 +181,9 @@ static const struct sim_row rows[] = {
 	 * answer ENOSYS above the table groups.list was reviewed against (Linux
 	 * 6.18: 469), and decide 451..469 by name (surface.inc's "newer");
 	 * strict answers ENOSYS, none allows --- */
-	ROW("default nested none", X64, 451, NOARGS, ALLOW),   /* cachestat */
-	ROW("default strict", X64, 467, NOARGS, ERRNO(EPERM)), /* open_tree_attr (6.15): @mount */
+	ROW("default nested none", X64, 451, NOARGS, ALLOW), /* cachestat */
+	ROW("default", X64, 467, NOARGS, ERRNO(ENOSYS)),     /* open_tree_attr (6.15): @mount-api */
+	ROW("strict", X64, 467, NOARGS, ERRNO(EPERM)),
 	ROW("nested none", X64, 467, NOARGS, ALLOW),
 	ROW("default nested none", X64, 457, NOARGS, ALLOW), /* statmount: @mount-info */
 	ROW("default nested none", X64, 469, NOARGS, ALLOW), /* file_setattr */
@@ -238,18 +282,13 @@ static const struct sim_row rows[] = {
 };
 
 /* groups.list by x86-64 number. */
-static const struct sim_syscall mount_[] = {
-	SYS(pivot_root),
-	SYS(mount),
-	SYS(umount2),
-	SYS(open_tree),
-	SYS(move_mount),
-	SYS(fsopen),
-	SYS(fsmount),
-	SYS(fsconfig),
-	SYS(fspick),
-	SYS(mount_setattr),
-	{ 467, "open_tree_attr" }, /* Linux 6.15, newer than the headers */
+static const struct sim_syscall mount_[] = { SYS(mount) };
+static const struct sim_syscall umount_[] = { SYS(umount2), SYS(pivot_root) };
+static const struct sim_syscall mount_api[] = {
+	SYS(open_tree),     SYS(move_mount),
+	SYS(fsopen),        SYS(fsmount),
+	SYS(fsconfig),      SYS(fspick),
+	SYS(mount_setattr), { 467, "open_tree_attr" }, /* Linux 6.15, newer than the headers */
 };
 static const struct sim_syscall module[] = {
 	SYS(init_module),   SYS(finit_module), SYS(delete_module),
@@ -280,6 +319,7 @@ static const char *const absent[] = { "umount",  "stime",           "vm86",     
 
 /* The syscalls the profiles give argument conditions on x86-64. */
 static const struct sim_argcheck argchecks[] = {
+	{ "default", __NR_mount },                                   /* mount by-flags */
 	{ "default", __NR_ioctl },  { "default", __NR_personality }, /* surface.inc */
 	{ "default", __NR_socket }, { "default", __NR_socketpair },  /* surface.inc */
 	{ "nested", __NR_ioctl },   { "nested", __NR_personality },

@@ -16,6 +16,22 @@
 #define ALLOW SECCOMP_RET_ALLOW
 #define ERRNO(e) (SECCOMP_RET_ERRNO | (uint32_t)(e))
 #define KILL SECCOMP_RET_KILL_PROCESS
+#define NOTIFY SECCOMP_RET_USER_NOTIF
+
+/* mount(2) flags (linux/mount.h), for the rows on mount by-flags. */
+#define MS_RDONLY 0x1
+#define MS_NOSUID 0x2
+#define MS_NODEV 0x4
+#define MS_NOEXEC 0x8
+#define MS_REMOUNT 0x20
+#define MS_BIND 0x1000
+#define MS_MOVE 0x2000
+#define MS_REC 0x4000
+#define MS_UNBINDABLE 0x20000
+#define MS_PRIVATE 0x40000
+#define MS_SLAVE 0x80000
+#define MS_SHARED 0x100000
+#define MS_MGC_VAL 0xc0ed0000
 
 /* The syscall number's x32 bit (arch/x86/include/uapi/asm/unistd.h). */
 #define X32_BIT 0x40000000u
@@ -126,13 +142,15 @@ struct sim_arch_table {
 		.n_argchecks = COUNT(argchecks), .fast = fast, .n_fast = COUNT(fast),   \
 	}
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
-#define SIM_GROUPS                                                                                \
-	{                                                                                         \
-		GROUP("@mount", mount_), GROUP("@module", module), GROUP("@reboot", reboot),      \
-			GROUP("@swap", swap), GROUP("@clock", clock), GROUP("@keyring", keyring), \
-			GROUP("@debug", debug), GROUP("@raw-io", raw_io),                         \
-			GROUP("@cpu-emulation", cpu_emulation), GROUP("@io-uring", io_uring),     \
-			GROUP("@obsolete", obsolete), GROUP("@privileged", privileged),           \
+#define SIM_GROUPS                                                                              \
+	{                                                                                       \
+		GROUP("@mount", mount_), GROUP("@umount", umount_),                             \
+			GROUP("@mount-api", mount_api), GROUP("@module", module),               \
+			GROUP("@reboot", reboot), GROUP("@swap", swap), GROUP("@clock", clock), \
+			GROUP("@keyring", keyring), GROUP("@debug", debug),                     \
+			GROUP("@raw-io", raw_io), GROUP("@cpu-emulation", cpu_emulation),       \
+			GROUP("@io-uring", io_uring), GROUP("@obsolete", obsolete),             \
+			GROUP("@privileged", privileged),                                       \
 	}
 
 extern const struct sim_arch_table sim_table_x86_64;

@@ -207,6 +207,27 @@ Test(profile, newer_action)
 	expect_error("newer kill now\n", "t.profile:1: unexpected 'now' after the newer action");
 }
 
+Test(profile, mount_by_flags)
+{
+	cr_assert_eq(parse("default allow\nmount by-flags\nerrno ENOSYS umount2\n"), 0, "%s", err);
+	cr_assert(prof.mount_by_flags);
+	cr_assert_eq(prof.n_rules, 1);
+	prof_free(&prof);
+	cr_assert_eq(parse("default allow\n"), 0, "%s", err);
+	cr_assert(!prof.mount_by_flags);
+	prof_free(&prof);
+	/* no rule may name mount beside it, before or after, by name or group */
+	expect_error("mount by-flags\nerrno EPERM mount\n",
+		     "t.profile:2: a rule for mount, which \"mount by-flags\" decides");
+	expect_error("mount by-flags\nerrno EPERM @mount\n",
+		     "t.profile:2: a rule for mount, which \"mount by-flags\" decides");
+	expect_error("allow mount\nmount by-flags\n",
+		     "t.profile:2: mount by-flags after a rule for mount (t.profile:1)");
+	expect_error("mount by-flags now\n", "t.profile:1: unexpected 'now' after mount by-flags");
+	expect_error("mount\n",
+		     "t.profile:1: unknown action 'mount' (allow, errno NAME, kill, log)");
+}
+
 /* The build's check of groups.list (sbx-compile-profile --check-groups
  * passes every syscall libseccomp and syscalls.c name). */
 Test(profile, unclassified_syscalls_fail_the_check)
