@@ -23,6 +23,7 @@
 #include <fcntl.h>
 #include <linux/audit.h>
 #include <linux/capability.h>
+#include <linux/mount.h>
 #include <linux/seccomp.h>
 #include <sched.h>
 #include <signal.h>
@@ -290,6 +291,80 @@ static void close_all_but(const int *keep, size_t n)
 	}
 }
 
+/* mount(2)'s flags a new mount may have for proc_by_pidns(), and the
+ * mount attributes they are. */
+static const struct {
+	unsigned long ms;
+	unsigned attr;
+} mount_attrs[] = {
+	{ MS_RDONLY, MOUNT_ATTR_RDONLY },
+	{ MS_NOSUID, MOUNT_ATTR_NOSUID },
+	{ MS_NODEV, MOUNT_ATTR_NODEV },
+	{ MS_NOEXEC, MOUNT_ATTR_NOEXEC },
+	{ MS_NOATIME, MOUNT_ATTR_NOATIME },
+	{ MS_NODIRATIME, MOUNT_ATTR_NODIRATIME },
+	{ MS_STRICTATIME, MOUNT_ATTR_STRICTATIME },
+	{ MS_RELATIME, MOUNT_ATTR_RELATIME },
+	{ MS_SILENT, 0 },
+	{ MS_REC, 0 },
+};
+
+/* A procfs of the task's PID namespace without a process in it: the new
+ * mount API's "pidns" parameter (Linux 6.17). 0 or an errno; -1 where
+ * that cannot say the call (an older kernel, a flag it has no attribute
+ * for): then the caller forks into the namespace. Options go one by one,
+ * as mount(2) would split them. */
+static int proc_by_pidns(const struct mount_req *m)
+{
+	_cleanup_close_ int fs = -1, mnt = -1;
+	unsigned attrs = 0;
+	unsigned long rest = m->flags;
+	char opt[STR_MAX];
+
+	for (size_t i = 0; i < sizeof(mount_attrs) / sizeof(mount_attrs[0]); i++)
+		if (rest & mount_attrs[i].ms) {
+			attrs |= mount_attrs[i].attr;
+			rest &= ~mount_attrs[i].ms;
+		}
+	if (rest != 0)
+		return -1;
+	fs = (int)syscall(SYS_fsopen, "proc", FSOPEN_CLOEXEC);
+	if (fs < 0)
+		return -1;
+	if (syscall(SYS_fsconfig, fs, FSCONFIG_SET_FD, "pidns", NULL, m->fds[FD_PID]) < 0)
+		return errno == EINVAL ? -1 : errno;
+	if ((m->flags & MS_RDONLY) &&
+	    syscall(SYS_fsconfig, fs, FSCONFIG_SET_FLAG, "ro", NULL, 0) < 0)
+		return errno;
+	if (m->has_source &&
+	    syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, "source", m->source, 0) < 0)
+		return errno;
+	for (const char *p = m->has_data ? m->data : ""; *p;) {
+		size_t len = strcspn(p, ",");
+		char *eq;
+
+		memcpy(opt, p, len);
+		opt[len] = '\0';
+		p += len + (p[len] == ',');
+		if (len == 0)
+			continue;
+		eq = strchr(opt, '=');
+		if (eq)
+			*eq++ = '\0';
+		if (syscall(SYS_fsconfig, fs, eq ? FSCONFIG_SET_STRING : FSCONFIG_SET_FLAG, opt, eq,
+			    0) < 0)
+			return errno;
+	}
+	if (syscall(SYS_fsconfig, fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+		return errno;
+	mnt = (int)syscall(SYS_fsmount, fs, FSMOUNT_CLOEXEC, attrs);
+	if (mnt < 0)
+		return errno;
+	if (syscall(SYS_move_mount, mnt, "", AT_FDCWD, m->target, MOVE_MOUNT_F_EMPTY_PATH) < 0)
+		return errno;
+	return 0;
+}
+
 /* The helper: in the task's namespaces, root and cwd, with its
  * capabilities, mount; exit with 0 or the errno. */
 static __attribute__((noreturn)) void helper(const struct mount_req *m, pid_t monitor)
@@ -309,21 +384,24 @@ static __attribute__((noreturn)) void helper(const struct mount_req *m, pid_t mo
 		_exit(EPERM);
 	close_all_but(fd, N_FDS);
 	if (setns(fd[FD_USER], CLONE_NEWUSER) < 0 || setns(fd[FD_MNT], CLONE_NEWNS) < 0 ||
-	    (fd[FD_IPC] >= 0 && setns(fd[FD_IPC], CLONE_NEWIPC) < 0) ||
-	    (fd[FD_PID] >= 0 && setns(fd[FD_PID], CLONE_NEWPID) < 0))
+	    (fd[FD_IPC] >= 0 && setns(fd[FD_IPC], CLONE_NEWIPC) < 0))
 		_exit(errno == EINVAL ? EPERM : errno);
 	if (fchdir(fd[FD_ROOT]) < 0 || chroot(".") < 0 || fchdir(fd[FD_CWD]) < 0)
 		_exit(errno);
 	for (int i = 0; i < N_FDS; i++)
-		if (fd[i] >= 0)
+		if (fd[i] >= 0 && i != FD_PID)
 			close(fd[i]);
 	/* The change of user namespace gave us every capability there: keep
 	 * the task's effective ones only. Dumpable stays off (a change of
 	 * credentials may set it back to the sysctl's value). */
 	if (syscall(SYS_capset, &hdr, caps) < 0 || prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
 		_exit(EPERM);
-	/* proc mounts the PID namespace of the process that mounts: a child's,
-	 * after setns(CLONE_NEWPID). */
+	if (fd[FD_PID] >= 0 && (st = proc_by_pidns(m)) >= 0)
+		_exit(st);
+	/* Else proc mounts the PID namespace of the process that mounts: a
+	 * child's, after setns(CLONE_NEWPID) (it takes a pid there). */
+	if (fd[FD_PID] >= 0 && setns(fd[FD_PID], CLONE_NEWPID) < 0)
+		_exit(errno == EINVAL ? EPERM : errno);
 	if (m->fds[FD_PID] >= 0 && (pid = fork()) != 0) {
 		if (pid < 0)
 			_exit(EAGAIN);

@@ -5,7 +5,9 @@
 #   SBX=/path/to/sbx [SBX_SRCDIR=/path/to/src] tests/integration/run.sh
 #
 # SBX is required; SBX_SRCDIR (the source tree) is optional and only passed on:
-# the tests need nothing from it. Host tools used: bash, coreutils, procps,
+# the tests need nothing from it. PROBE (tests/escape/probe) and NEST
+# (tests/nested/nest; found beside PROBE when not given) are helpers some
+# tests run inside the sandbox; without them those tests are skipped. Host tools used: bash, coreutils, procps,
 # util-linux (setpriv, script), and /usr/bin/python3, which the sandboxes see
 # through a read-only bind of /usr.
 #
@@ -41,6 +43,16 @@ ME=$(basename -- "$SBX")  # prefix of every diagnostic
 PY=/usr/bin/python3       # the host's, visible inside through the /usr bind
 [ -x "$PY" ] || die "$PY is needed (on the host and, through /usr, in the sandbox)"
 
+# NEST: tests/nested/nest (the t_nested_* tests' helper); by default the one
+# built beside PROBE or in SBX_BUILDDIR.
+if [ -z "${NEST:-}" ]; then
+	for NEST in "${SBX_BUILDDIR:+$SBX_BUILDDIR/tests/nested/nest}" \
+		"${PROBE:+${PROBE%/escape/probe}/nested/nest}" ""; do
+		[ -n "$NEST" ] && [ -x "$NEST" ] && break
+	done
+fi
+export NEST
+
 case $(readlink -f -- "$0") in
 /*) SELF=$(readlink -f -- "$0") ;;
 *) die "can't locate this script" ;;
@@ -62,7 +74,7 @@ driver() {
 	chmod 755 "$top"
 
 	if [ "$(id -u)" = 0 ]; then
-		local sbx=$SBX self=$SELF srcdir=${SBX_SRCDIR:-} probe=${PROBE:-}
+		local sbx=$SBX self=$SELF srcdir=${SBX_SRCDIR:-} probe=${PROBE:-} nest=$NEST
 		mkdir -p "$top/nobody/home" "$top/nobody/tmp" "$top/root/home" "$top/root/tmp"
 		chmod 755 "$top/nobody"
 		chown 65534:65534 "$top/nobody/home" "$top/nobody/tmp"
@@ -81,6 +93,11 @@ driver() {
 			cp -- "$probe" "$top/bin/probe" && chmod 755 "$top/bin/probe" || die "can't copy $probe"
 			probe=$top/bin/probe
 		fi
+		if [ -n "$nest" ] && ! nobody_can -x "$nest"; then
+			mkdir -p "$top/bin" && chmod 755 "$top/bin"
+			cp -- "$nest" "$top/bin/nest" && chmod 755 "$top/bin/nest" || die "can't copy $nest"
+			nest=$top/bin/nest
+		fi
 		if ! nobody_can -r "$self"; then
 			cp -- "$SELF" "$top/run.sh" && chmod 755 "$top/run.sh" || die "can't copy $SELF"
 			self=$top/run.sh
@@ -92,7 +109,7 @@ driver() {
 		echo "# pass unprivileged (uid 65534 through setpriv)"
 		(cd "$top/nobody/home" && setpriv --reuid=65534 --regid=65534 --clear-groups -- \
 			env -i PATH="$PATH" LC_ALL=C HOME="$top/nobody/home" TMPDIR="$top/nobody/tmp" \
-			USER=nobody LOGNAME=nobody SBX="$sbx" SBX_SRCDIR="$srcdir" PROBE="$probe" \
+			USER=nobody LOGNAME=nobody SBX="$sbx" SBX_SRCDIR="$srcdir" PROBE="$probe" NEST="$nest" \
 			SBX_IT_ONLY="${SBX_IT_ONLY:-}" SBX_IT_PASS=unprivileged \
 			SBX_IT_COUNTS="$top/counts.unprivileged" bash "$self")
 		echo "# pass root"
@@ -1809,6 +1826,228 @@ t_seccomp_bad_programs() {
 	is_bwrap && return 0
 	refuse --seccomp-profile nosuchprofile
 	refuse --seccomp-profile "$W/bad"
+}
+
+## Nested sandboxes under the default profile
+
+# A sandbox that builds sandboxes (sbx, bwrap, flatpak, Chromium) needs no
+# option: under the default profile, an unprivileged caller's command may
+# make a user namespace of its own and, there, the mounts a sandbox makes
+# (tmpfs, devpts, mqueue, a procfs of its pid namespace, binds, read-only
+# remounts of binds, propagation, MS_MOVE, umount2, pivot_root, chroot).
+# Every other filesystem type, a superblock remount and flags above the low
+# 32 bits stay refused (EPERM), the new mount API answers ENOSYS (callers
+# fall back to mount(2)), and nothing is mounted outside a nested user
+# namespace. tests/nested/nest makes the calls (its header lists the modes).
+# Host root's command is not supervised: there every nested mount is
+# refused as before, which the root pass checks.
+
+# nest MODE ARGS...: tests/nested/nest in a sandbox of the quick-start
+# options with a pid namespace and a /tmp of its own.
+nest() { runb --unshare-pid --tmpfs /tmp --ro-bind "$NEST" /nest /nest "$@"; }
+need_nest() {
+	sbx_only "sbx's default profile; bwrap loads none"
+	[ -n "${NEST:-}" ] || skip "NEST (tests/nested/nest, built by make check) is not set"
+}
+# As host root, the nested namespaces' first mount is refused.
+expect_unsupervised() { # expect_unsupervised STDERR-LINE: the first new mount fails
+	expect_rc 1 "as host root (no supervision)"
+	expect_err_has "$1"
+}
+
+# The whole sequence: a user namespace with its own maps, mount and pid
+# namespaces, / private, fork, a new procfs on /proc (its NSpid is 1: the
+# procfs of the new pid namespace), a seccomp filter of its own (EPERM for
+# personality, one filter more than the sandbox's), exec.
+t_nested_run() {
+	need_nest
+	local n
+	nest check-filter
+	expect_ok "nest check-filter in the sandbox"
+	expect_out_has "personality ok" "before nest's own filter"
+	n=$(awk '$1 == "filters" { print $2 }' <<<"$OUT")
+	[ -n "$n" ] || fail "no Seccomp_filters count"
+	nest seq /nest check-filter
+	if is_root; then
+		# / private is a propagation change: the kernel's; proc is new
+		expect_unsupervised "nest: mount proc on /proc: EPERM (Operation not permitted)"
+		return 0
+	fi
+	expect_ok "the nested sandbox's sequence"
+	expect_out "$(printf 'personality EPERM\nfilters %s' $((n + 1)))" "the nested sandbox's own filter"
+	nest seq cat /proc/self/status
+	expect_ok "cat /proc/self/status in the nested sandbox"
+	expect_out_has "$(printf 'NSpid:\t1')" "the new procfs's /proc/self/status"
+	expect_out_has "$(printf 'Uid:\t0\t0\t0\t0')" "the nested user namespace's uid"
+	expect_out_has "$(printf 'Seccomp_filters:\t%s' $((n + 1)))"
+	nest seq sh -c 'echo $$; readlink /proc/self/ns/pid; readlink /proc/1/ns/pid'
+	expect_ok
+	[ "$(line 1)" = 1 ] || fail "the nested shell is pid $(line 1), not 1"
+	[ "$(line 2)" = "$(line 3)" ] || fail "/proc/1 is not the nested pid namespace's pid 1"
+}
+
+# mount_is EXPECTED ARGS...: "nest mount ARGS..." prints EXPECTED, else
+# the difference is added to the test's list "bad" (reported at the end).
+mount_is() {
+	local want=$1
+	shift
+	nest mount "$@"
+	[ "$RC" = 0 ] && [ "$OUT" = "$want" ] || bad+=("mount $*: rc $RC, '$OUT' (expected '$want')")
+}
+
+# One mount of a new filesystem of each allowed type in nested namespaces:
+# "ok" and the superblock's magic (proc 0x9fa0, tmpfs 0x1021994, devpts
+# 0x1cd1, mqueue 0x19800202); the procfs is that of the new pid namespace
+# (its /proc/self is 1, nest's pid there).
+t_nested_mounts() {
+	need_nest
+	local bad=() t
+	if is_root; then
+		for t in tmpfs mqueue proc; do mount_is EPERM "$t"; done
+		mount_is EPERM devpts devpts newinstance,ptmxmode=0666
+	else
+		mount_is "ok f_type=0x1021994" tmpfs
+		mount_is "ok f_type=0x1021994" tmpfs tmpfs size=1m,mode=0755
+		mount_is "ok f_type=0x1cd1" devpts devpts newinstance,ptmxmode=0666
+		mount_is "ok f_type=0x19800202" mqueue
+		mount_is "ok f_type=0x9fa0 self=1" proc
+	fi
+	[ ${#bad[@]} = 0 ] || fail "$(printf '%s; ' "${bad[@]}")"
+}
+
+# Every other type, EPERM whatever the kernel would have said.
+t_nested_mounts_refused() {
+	need_nest
+	local bad=() t
+	# Refused types: each is a filesystem a user namespace's root may
+	# mount in the kernel (overlay, fuse, ramfs, ...) or one it may not;
+	# EPERM either way, never the kernel's own EINVAL/ENODEV/ENOENT.
+	mount_is EPERM overlay overlay lowerdir=/usr
+	mount_is EPERM overlay overlay lowerdir=/usr,upperdir=/tmp,workdir=/tmp
+	mount_is EPERM fuse fuse fd=99,rootmode=40000,user_id=0,group_id=0
+	mount_is EPERM fuse.sshfs fuse fd=99,rootmode=40000,user_id=0,group_id=0
+	mount_is EPERM fuseblk /dev/null
+	for t in ramfs sysfs cgroup2 cgroup bpf hugetlbfs debugfs tracefs securityfs configfs \
+		binfmt_misc pstore efivarfs autofs nfs squashfs virtiofs rpc_pipefs nsfs pipefs; do
+		mount_is EPERM "$t"
+	done
+	mount_is EPERM ext4 /dev/null
+	mount_is EPERM ext4 /usr/bin/sh
+	mount_is EPERM "" tmpfs
+	mount_is EPERM Tmpfs
+	mount_is EPERM "tmpfs " tmpfs
+	# Outside a nested user namespace nothing mounts at all.
+	top_is() {
+		nest top-mount "$1"
+		[ "$RC" = 0 ] && [ "$OUT" = EPERM ] || bad+=("top-mount $1: rc $RC, '$OUT' (expected EPERM)")
+	}
+	for t in tmpfs proc devpts mqueue sysfs overlay; do top_is "$t"; done
+	[ ${#bad[@]} = 0 ] || fail "$(printf '%s; ' "${bad[@]}")"
+}
+
+# What else a sandbox's setup does, in nested namespaces, on a tmpfs of
+# their own: bind, read-only remount of the bind (statvfs says ro), shared,
+# slave and private, MS_MOVE (still ro), umount2, a recursive bind of /usr,
+# pivot_root into the tmpfs, umount2 of the old root, chroot.
+t_nested_mount_ops() {
+	need_nest
+	nest ops
+	if is_root; then
+		expect_unsupervised "nest: mount tmpfs: EPERM (Operation not permitted)"
+		return 0
+	fi
+	expect_ok "the mount operations of a nested sandbox"
+	expect_out "$(printf '%s\n' 'bind ok' 'remount-bind-ro ok' 'a is ro' 'make-shared ok' \
+		'make-slave ok' 'make-private ok' 'move ok' 'b is ro' 'umount2 ok' 'rbind-usr ok' \
+		'pivot_root ok' 'chdir ok' 'umount-old ok' 'usr-visible ok' 'old root gone' \
+		'chroot ok' 'chroot-chdir ok' 'chroot-sees-usr ok' | head -c -1)"
+}
+
+# Remounts without MS_BIND change the superblock (its options, read-only
+# for every mount of it): refused even of the tmpfs the nested namespace
+# mounted itself, which the kernel would allow; the target stays rw. A
+# read-only remount of the mount (MS_BIND) is allowed.
+t_nested_remount() {
+	need_nest
+	nest remount
+	expect_ok "nest remount"
+	local setup=ok bindro=ok
+	is_root && setup=EPERM bindro=EPERM
+	expect_out "$(printf '%s\n' "setup-tmpfs $setup" 'remount EPERM' 'remount-size EPERM' \
+		'remount-ro EPERM' 'target is rw' "remount-bind-ro $bindro" | head -c -1)"
+}
+
+# mount(2)'s flags are 64 bits wide; a check of the low 32 bits only would
+# pass what the kernel sees. Any upper bit: EPERM, not the kernel's EINVAL.
+t_nested_mount_hibits() {
+	need_nest
+	nest hibits
+	expect_ok "nest hibits"
+	expect_out "$(printf '%s\n' 'tmpfs+bit32 EPERM' 'bind+bit40 EPERM' \
+		'remount-bind-ro+bit63 EPERM' 'private+bit32 EPERM' | head -c -1)"
+}
+
+# The new mount API in nested namespaces: ENOSYS for each call, so that
+# callers (sbx itself, util-linux, systemd) fall back to mount(2), which is
+# what is checked. As host root: EPERM, the default profile's answer.
+t_nested_new_mount_api() {
+	need_nest
+	local e=ENOSYS c want=()
+	for c in 'fsopen(tmpfs)' 'fsopen(overlay)' fsconfig fsmount fspick open_tree open_tree_attr \
+		move_mount mount_setattr; do
+		want+=("$c $e")
+	done
+	nest newapi
+	expect_ok "nest newapi"
+	expect_out "$(printf '%s\n' "${want[@]}" | head -c -1)"
+}
+
+# sbx in sbx, both with the quick-start options and a pid namespace: the
+# inner one's new procfs is that of its own pid namespace (NSpid 2: its
+# command, after its PID 1).
+t_nested_sbx_in_sbx() {
+	sbx_only "sbx's default profile; bwrap loads none"
+	runb --unshare-pid --tmpfs /tmp --ro-bind "$SBX" /inner /inner "${BASE[@]}" --unshare-pid \
+		sh -c 'cat /proc/self/status; echo "pid $$"'
+	if is_root; then
+		expect_rc 1 "sbx in sbx as host root (no supervision)"
+		expect_err_has "inner: can't create namespaces: Operation not permitted"
+		return 0
+	fi
+	expect_ok "sbx in sbx under the default profile"
+	expect_out_has "pid 2"
+	expect_out_has "$(printf 'NSpid:\t3')" "the inner sandbox's /proc (sh's cat)"
+	expect_out_has "$(printf 'Seccomp:\t2')"
+	expect_out_has "$(printf 'NoNewPrivs:\t1')"
+}
+
+# Debian's bwrap in sbx, as bubblewrap's users (flatpak, GNOME's
+# thumbnailers, WebKit) would run it inside an sbx sandbox.
+t_nested_bwrap_in_sbx() {
+	sbx_only "sbx's default profile; bwrap in bwrap is bwrap's business"
+	[ -x /usr/bin/bwrap ] || skip "/usr/bin/bwrap is absent (apt-get install bubblewrap; bootstrap does)"
+	[ ! -u /usr/bin/bwrap ] || skip "/usr/bin/bwrap is setuid: it would not be a nested user namespace"
+	runb --unshare-pid --tmpfs /tmp /usr/bin/bwrap "${BASE[@]}" --unshare-pid \
+		sh -c 'cat /proc/self/status; echo "pid $$"; ls /'
+	if is_root; then
+		expect_rc 1 "bwrap in sbx as host root (no supervision)"
+		expect_err_has "bwrap: Creating new namespace failed: Operation not permitted"
+		return 0
+	fi
+	expect_ok "bwrap in sbx under the default profile"
+	expect_out_has "pid 2"
+	expect_out_has "$(printf 'NSpid:\t3')" "bwrap's /proc (sh's cat)"
+	expect_out_has "usr"
+	expect_out_has "proc"
+}
+
+# Chromium's layer-1 sandbox: a user namespace, then chroot into an empty
+# directory and chdir("/"). chroot needs no mount: allowed as root too.
+t_nested_chroot() {
+	need_nest
+	nest chroot
+	expect_ok "chroot in a nested user namespace"
+	expect_out "chroot ok cwd=/"
 }
 
 ## Diagnosis
