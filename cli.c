@@ -18,6 +18,7 @@
 
 #include "caps.h"
 #include "filter.h"
+#include "userns.h"
 #include "words.h"
 
 /* The bwrap release whose command line sbx implements. */
@@ -311,6 +312,72 @@ static int opt_uid(struct parse *p, const struct option *o, char **a, struct sbx
 		p->uid_set = true;
 	}
 	p->plan->ids_given = true;
+	return 0;
+}
+
+/* --uid-map / --gid-map INSIDE OUTSIDE COUNT: one line of the map. */
+static int opt_idmap(struct parse *p, const struct option *o, char **a, struct sbx_err *err)
+{
+	struct sbx_idmap *m = o->flags ? p->plan->gid_map : p->plan->uid_map;
+	size_t *n = o->flags ? &p->plan->n_gid_map : &p->plan->n_uid_map;
+	uint32_t in, out, count;
+	uint64_t c;
+
+	/* COUNT may be 2^32-1: every id there is. */
+	if (parse_id(a[0], &in) < 0 || parse_id(a[1], &out) < 0 || parse_size(a[2], &c) < 0 ||
+	    c > UINT32_MAX)
+		return sbx_fail(err, "%s: invalid map line '%s %s %s' (INSIDE OUTSIDE COUNT)",
+				o->name, a[0], a[1], a[2]);
+	count = (uint32_t)c;
+	/* The last id of each side is at most 2^32-2: (uid_t)-1 is no id. */
+	if (count - 1 > UINT32_MAX - 1 - in || count - 1 > UINT32_MAX - 1 - out)
+		return sbx_fail(err, "%s %s %s %s: the range goes past the last id (4294967294)",
+				o->name, a[0], a[1], a[2]);
+	if (*n == SBX_MAX_IDMAP)
+		return sbx_fail(err, "%s: at most %d lines", o->name, SBX_MAX_IDMAP);
+	m[(*n)++] = (struct sbx_idmap){ in, out, count };
+	return 0;
+}
+
+/* With a map, the ids inside: the ones given (they must be mapped), else
+ * what the caller's own id is mapped to, else the first line's first id. */
+static int map_ids(struct parse *p, struct sbx_err *err)
+{
+	struct sbx_plan *plan = p->plan;
+	const struct {
+		const struct sbx_idmap *m;
+		size_t n;
+		bool given;
+		uint32_t real;
+		uint32_t *inside;
+		const char *what;
+	} maps[2] = {
+		{ plan->uid_map, plan->n_uid_map, p->uid_set, (uint32_t)plan->real_uid,
+		  (uint32_t *)&plan->sandbox_uid, "uid" },
+		{ plan->gid_map, plan->n_gid_map, p->gid_set, (uint32_t)plan->real_gid,
+		  (uint32_t *)&plan->sandbox_gid, "gid" },
+	};
+
+	for (int k = 0; k < 2; k++) {
+		size_t bad;
+		int64_t in;
+
+		if (maps[k].n == 0)
+			continue;
+		if ((bad = userns_map_overlap(maps[k].m, maps[k].n)) != 0)
+			return sbx_fail(err,
+					"--%s-map: line %zu overlaps an earlier one inside or "
+					"outside (the kernel refuses such a map)",
+					maps[k].what, bad + 1);
+		if (maps[k].given) {
+			if (!userns_map_has_inside(maps[k].m, maps[k].n, *maps[k].inside))
+				return sbx_fail(err, "--%s %u is not mapped by --%s-map",
+						maps[k].what, *maps[k].inside, maps[k].what);
+			continue;
+		}
+		in = userns_map_inside(maps[k].m, maps[k].n, maps[k].real);
+		*maps[k].inside = in >= 0 ? (uint32_t)in : maps[k].m[0].inside;
+	}
 	return 0;
 }
 
@@ -926,6 +993,10 @@ static const struct option options[] = {
 	     "Uid inside the sandbox (needs a user namespace)"),
 	OPTT("--gid", 1, opt_uid, 1, ONCE, G_NS, "GID",
 	     "Gid inside the sandbox (needs a user namespace)"),
+	OPT("--uid-map", 3, opt_idmap, 0, G_NS, "IN OUT COUNT",
+	    "Map COUNT uids from IN onto OUT (repeatable; newuidmap)"),
+	OPT("--gid-map", 3, opt_idmap, 1, G_NS, "IN OUT COUNT",
+	    "Map COUNT gids from IN onto OUT (repeatable; newgidmap)"),
 	OPTT("--hostname", 1, opt_hostname, 0, ONCE, G_NS, "NAME",
 	     "Hostname inside the sandbox (needs --unshare-uts)"),
 
@@ -1216,6 +1287,17 @@ static int finish(struct parse *p, struct sbx_err *err)
 	if (!plan->unshare_user && plan->userns_fd < 0 && (p->uid_set || p->gid_set))
 		return sbx_fail(err, "Specifying --%s requires --unshare-user or --userns",
 				p->uid_set ? "uid" : "gid");
+	if ((plan->n_uid_map || plan->n_gid_map) && plan->userns_fd >= 0)
+		return sbx_fail(err, "--%s-map is not compatible with --userns",
+				plan->n_uid_map ? "uid" : "gid");
+	if ((plan->n_uid_map || plan->n_gid_map) && plan->userns_block_fd >= 0)
+		return sbx_fail(err, "--%s-map is not compatible with --userns-block-fd",
+				plan->n_uid_map ? "uid" : "gid");
+	if ((plan->n_uid_map || plan->n_gid_map) && !plan->unshare_user)
+		return sbx_fail(err, "--%s-map requires --unshare-user",
+				plan->n_uid_map ? "uid" : "gid");
+	if (map_ids(p, err) < 0)
+		return -1;
 	if (plan->disable_userns && !plan->unshare_user)
 		return sbx_fail(err, "--disable-userns requires --unshare-user");
 	if (plan->userns_block_fd >= 0 && (!plan->unshare_user || plan->info_fd < 0))

@@ -79,6 +79,13 @@ struct sbx_cap_op {
 	int cap;
 };
 
+/* One line of an id map: COUNT ids from INSIDE onto OUTSIDE (--uid-map,
+ * --gid-map; newuidmap's triplet). */
+struct sbx_idmap {
+	uint32_t inside, outside, count;
+};
+#define SBX_MAX_IDMAP 32 /* lines a map may have here (the kernel takes 340) */
+
 struct sbx_plan {
 	/* Namespaces. userns is decided at parse time: implied for non-root. */
 	bool unshare_user, unshare_ipc, unshare_pid, unshare_net, unshare_uts, unshare_cgroup;
@@ -88,6 +95,11 @@ struct sbx_plan {
 	uid_t sandbox_uid; /* id inside the user namespace */
 	gid_t sandbox_gid;
 	bool ids_given; /* --uid or --gid was given */
+	/* --uid-map, --gid-map: 0 lines is bwrap's one id (sandbox_uid onto
+	 * real_uid); else these lines, written by newuidmap/newgidmap unless
+	 * the caller is root. */
+	struct sbx_idmap uid_map[SBX_MAX_IDMAP], gid_map[SBX_MAX_IDMAP];
+	size_t n_uid_map, n_gid_map;
 	const char *hostname;
 
 	/* Filesystem. */

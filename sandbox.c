@@ -25,6 +25,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/auxv.h>
+#include <linux/capability.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -279,16 +280,44 @@ static int take_locks(const struct sbx_plan *plan, struct sbx_err *err)
 /* With --userns or --userns-block-fd sbx writes no maps; --uid/--gid then
  * pick ids the caller mapped, switched to here (keeping capabilities for
  * the drop that follows to decide). */
-static int switch_ids(const struct sbx_plan *plan, struct sbx_err *err)
+/* setresgid/setresuid to the sandbox's ids, keeping every capability we
+ * have in the user namespace (a change away from uid 0 clears the
+ * effective set even with PR_SET_KEEPCAPS: raised again from permitted). */
+static int become_sandbox_ids(const struct sbx_plan *plan, struct sbx_err *err)
 {
-	if (!plan->ids_given || (plan->userns_fd < 0 && plan->userns_block_fd < 0))
-		return 0;
+	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct data[2];
+
 	if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0 ||
 	    setresgid(plan->sandbox_gid, plan->sandbox_gid, plan->sandbox_gid) < 0 ||
 	    setresuid(plan->sandbox_uid, plan->sandbox_uid, plan->sandbox_uid) < 0)
 		return sbx_fail_errno(err, "can't switch to uid %u gid %u",
 				      (unsigned)plan->sandbox_uid, (unsigned)plan->sandbox_gid);
+	if (syscall(SYS_capget, &hdr, data) < 0)
+		return sbx_fail_errno(err, "can't read capabilities");
+	data[0].effective = data[0].permitted;
+	data[1].effective = data[1].permitted;
+	if (syscall(SYS_capset, &hdr, data) < 0)
+		return sbx_fail_errno(err, "can't raise capabilities");
 	return 0;
+}
+
+/* --uid-map / --gid-map: the caller's own ids may be mapped to others, or
+ * not at all, so the child takes the sandbox's ids as soon as the maps are
+ * written, before it creates a file. */
+static int switch_ids_early(const struct sbx_plan *plan, struct sbx_err *err)
+{
+	return plan->n_uid_map || plan->n_gid_map ? become_sandbox_ids(plan, err) : 0;
+}
+
+/* --uid/--gid with --userns or --userns-block-fd: the map is the caller's;
+ * switch once the user namespace is final. */
+static int switch_ids(const struct sbx_plan *plan, struct sbx_err *err)
+{
+	if (plan->n_uid_map || plan->n_gid_map || !plan->ids_given ||
+	    (plan->userns_fd < 0 && plan->userns_block_fd < 0))
+		return 0;
+	return become_sandbox_ids(plan, err);
 }
 
 /* SELinux: label what the command becomes (checked enabled at parse). */
@@ -685,6 +714,8 @@ static __attribute__((noreturn)) void child_main(struct sbx_run *run)
 	if (SBX_RETRY(read(run->sync_fd, &byte, 1)) != 1)
 		_exit(1);
 	close(run->sync_fd);
+	if (switch_ids_early(plan, &err) < 0)
+		child_fail(&err);
 	/* --userns-block-fd: the caller maps our ids itself, then says go. */
 	if (plan->userns_block_fd >= 0)
 		(void)SBX_RETRY(read(plan->userns_block_fd, &byte, 1));
@@ -740,6 +771,8 @@ static __attribute__((noreturn)) void sandbox_run(const struct sbx_plan *plan)
 		run.host_tty = ttyname(STDOUT_FILENO);
 	run.umask = umask(0);
 	umask(run.umask);
+	if (userns_check_maps(plan, &err) < 0)
+		sbx_die_err(&err);
 	if (pipe2(pipe_fds, O_CLOEXEC) < 0 ||
 	    (has_pid1(plan) && pipe2(status_fds, O_CLOEXEC) < 0) ||
 	    pipe2(exec_fds, O_CLOEXEC | O_NONBLOCK) < 0)

@@ -8,8 +8,10 @@
  * MUST: the helper that mounts never has more than the caller: the
  *       caller's user, mount, PID and IPC namespaces, root, working
  *       directory, ids and effective capabilities; so the kernel makes
- *       every permission check it would have made for the caller. Only the
- *       filesystem type is sbx's decision.
+ *       every permission check it would have made for the caller, but for
+ *       LSM domains: a task whose SELinux/AppArmor/Smack label is not the
+ *       monitor's is refused, and Landlock cannot be seen (supervise.h).
+ *       Only the filesystem type is sbx's decision.
  * MUST: the helper is never dumpable (a caller in the helper's user
  *       namespace would pass ptrace's checks otherwise) and holds no fd of
  *       the monitor's; it runs no code but this file's.
@@ -38,6 +40,7 @@
 #include <sys/syscall.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "util.h"
@@ -227,6 +230,31 @@ static int read_creds(int dir_fd, const struct sbx_supervisor *s, uint64_t *eff)
 	return 0;
 }
 
+/* The task's LSM labels are the monitor's: the helper has the monitor's
+ * (an SELinux domain or AppArmor profile that forbids the task to mount
+ * would not bind the helper). Both unreadable the same way (no such LSM)
+ * counts as equal. A Landlock domain has no such file: see supervise.h. */
+static bool same_labels(int dir_fd)
+{
+	static const char *const files[] = { "attr/current", "attr/apparmor/current",
+					     "attr/smack/current" };
+	_cleanup_close_ int self_fd = open("/proc/self", O_PATH | O_DIRECTORY | O_CLOEXEC);
+
+	if (self_fd < 0)
+		return false;
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		char task[256], self[256];
+		ssize_t a = read_file_at(dir_fd, files[i], task, sizeof(task));
+		int ea = a < 0 ? errno : 0;
+		ssize_t b = read_file_at(self_fd, files[i], self, sizeof(self));
+		int eb = b < 0 ? errno : 0;
+
+		if (a != b || ea != eb || (a > 0 && memcmp(task, self, (size_t)a) != 0))
+			return false;
+	}
+	return true;
+}
+
 static const struct mount_type *allowed_type(const char *type)
 {
 	for (size_t i = 0; i < sizeof(allowed_types) / sizeof(allowed_types[0]); i++)
@@ -377,12 +405,18 @@ static __attribute__((noreturn)) void helper(const struct mount_req *m, pid_t mo
 		  .permitted = (uint32_t)(m->cap_eff >> 32) },
 	};
 	pid_t pid;
-	int st;
+	int st, null_fd;
 
 	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0 || prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 ||
 	    getppid() != monitor)
 		_exit(EPERM);
 	close_all_but(fd, N_FDS);
+	/* Not even the monitor's standard streams: /dev/null in their place. */
+	null_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (null_fd < 0 || dup2(null_fd, 0) < 0 || dup2(null_fd, 1) < 0 || dup2(null_fd, 2) < 0)
+		_exit(EPERM);
+	if (null_fd > 2)
+		close(null_fd);
 	if (setns(fd[FD_USER], CLONE_NEWUSER) < 0 || setns(fd[FD_MNT], CLONE_NEWNS) < 0 ||
 	    (fd[FD_IPC] >= 0 && setns(fd[FD_IPC], CLONE_NEWIPC) < 0))
 		_exit(errno == EINVAL ? EPERM : errno);
@@ -434,6 +468,18 @@ static int run_helper(const struct mount_req *m)
 		if (r == 0)
 			kill(pid, SIGKILL);
 		close(pidfd);
+	} else {
+		/* No pidfd (Linux < 5.3): look every millisecond. */
+		for (int ms = 0; ms < HELPER_TIMEOUT_MS; ms++) {
+			pid_t r = waitpid(pid, &st, WNOHANG);
+
+			if (r == pid)
+				return WIFEXITED(st) ? WEXITSTATUS(st) : EINTR;
+			if (r < 0 && errno != EINTR)
+				return EINTR;
+			nanosleep(&(struct timespec){ .tv_nsec = 1000000 }, NULL);
+		}
+		kill(pid, SIGKILL);
 	}
 	if (SBX_RETRY(waitpid(pid, &st, 0)) != pid || !WIFEXITED(st))
 		return EINTR;
@@ -450,7 +496,8 @@ static int do_mount(const struct sbx_supervisor *s, const struct seccomp_notif *
 	char dir[32];
 	int r;
 
-	if (req->data.arch != AUDIT_ARCH_X86_64 || req->data.nr != __NR_mount || (a[3] >> 32) != 0)
+	if (!s->proc_is_ours || req->data.arch != AUDIT_ARCH_X86_64 || req->data.nr != __NR_mount ||
+	    (a[3] >> 32) != 0)
 		return EPERM;
 	memset(&m, 0, sizeof(m));
 	for (int i = 0; i < N_FDS; i++)
@@ -466,7 +513,7 @@ static int do_mount(const struct sbx_supervisor *s, const struct seccomp_notif *
 		return ESRCH;
 	if ((r = read_creds(dir_fd, s, &m.cap_eff)) != 0)
 		return r;
-	if (!(m.cap_eff & (UINT64_C(1) << CAP_SYS_ADMIN)))
+	if (!(m.cap_eff & (UINT64_C(1) << CAP_SYS_ADMIN)) || !same_labels(dir_fd))
 		return EPERM;
 	if (a[2] == 0)
 		return EINVAL; /* a new mount needs a type (the kernel: EINVAL) */
@@ -508,6 +555,19 @@ static int do_mount(const struct sbx_supervisor *s, const struct seccomp_notif *
 	return r;
 }
 
+/* The notification's pid is in our PID namespace: /proc must be a procfs
+ * of it, or /proc/PID would be some other process. */
+static bool proc_is_ours(void)
+{
+	char buf[32];
+	ssize_t n = readlink("/proc/self", buf, sizeof(buf) - 1);
+
+	if (n <= 0)
+		return false;
+	buf[n] = '\0';
+	return strtol(buf, NULL, 10) == (long)getpid();
+}
+
 /* Sizes of the notification structs this kernel uses (they may grow). */
 static struct seccomp_notif_sizes sizes;
 
@@ -542,6 +602,7 @@ void supervise_event(struct sbx_supervisor *s, short revents)
 		    (syscall(SYS_seccomp, SECCOMP_GET_NOTIF_SIZES, 0, &sizes) < 0 ||
 		     sizes.seccomp_notif > 4096 || sizes.seccomp_notif_resp > 4096))
 			sbx_closep(&s->listener); /* then every new mount gets ENOSYS */
+		s->proc_is_ours = proc_is_ours();
 		return;
 	}
 	if (revents & POLLIN)

@@ -7,7 +7,13 @@
  * process that has the caller's user, mount, PID (proc) and IPC (mqueue)
  * namespaces, root, working directory, ids and effective capabilities,
  * with arguments copied out of the caller once; anything else is refused
- * with EPERM. See man sbx, NESTED SANDBOXES. */
+ * with EPERM. The helper has the monitor's LSM domain, so a task whose
+ * SELinux, AppArmor or Smack label differs from the monitor's is refused;
+ * a Landlock domain the task put on itself cannot be seen from outside and
+ * does not bind the helper (a program that confines a child with Landlock
+ * and wants it to mount nothing says so in a seccomp filter of its own too:
+ * its ERRNO for mount comes before sbx's notification). /proc/self in a
+ * mount's paths is the helper. See man sbx, NESTED SANDBOXES. */
 #ifndef SBX_SUPERVISE_H
 #define SBX_SUPERVISE_H
 
@@ -20,6 +26,7 @@ struct sbx_supervisor {
 	int listener; /* the seccomp listener, or -1 */
 	uid_t uid;    /* the caller's ids: a notifying task must have them all */
 	gid_t gid;
+	bool proc_is_ours; /* /proc is of our PID namespace (else all is refused) */
 };
 
 /* The fd the monitor polls for the supervisor (POLLIN), or -1. */

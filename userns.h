@@ -35,7 +35,28 @@ int userns_subid_parse(const char *text, size_t len, const char *name, uint32_t 
 /* Whether [start, start + count) lies within the merged ranges. */
 bool userns_subid_owns(const struct sbx_subid *r, size_t n, uint32_t start, uint32_t count);
 
-/* Write setgroups (deny, when unprivileged), uid_map and gid_map of pid. */
+/* --uid-map / --gid-map lines (pure): the inside id outside maps to, or
+ * -1; whether inside is mapped; the index of the first line that overlaps
+ * an earlier one inside or outside (the kernel refuses those), or 0; the
+ * map file's text, "IN OUT COUNT\n" a line (its length, or -1 if it does
+ * not fit). */
+int64_t userns_map_inside(const struct sbx_idmap *m, size_t n, uint32_t outside);
+bool userns_map_has_inside(const struct sbx_idmap *m, size_t n, uint32_t inside);
+size_t userns_map_overlap(const struct sbx_idmap *m, size_t n);
+int userns_map_text(const struct sbx_idmap *m, size_t n, char *buf, size_t size);
+
+/* The name of uid in /etc/passwd text (pure): false if no line has it. */
+bool userns_passwd_name(const char *text, size_t len, uint32_t uid, char *out, size_t size);
+
+/* Before the clone, for an unprivileged caller with --uid-map/--gid-map:
+ * newuidmap/newgidmap are installed and every range (but the caller's own
+ * id alone) is delegated to the caller in /etc/subuid or /etc/subgid; a
+ * one-line refusal naming the file and the fix otherwise. */
+int userns_check_maps(const struct sbx_plan *plan, struct sbx_err *err);
+
+/* Write uid_map and gid_map of pid: the plan's maps (as root by ourselves,
+ * else through newuidmap/newgidmap), or the single ids; setgroups deny
+ * first when we write an unprivileged gid_map. */
 int userns_write_maps(pid_t pid, const struct sbx_plan *plan, struct sbx_err *err);
 
 /* Explain why creating a user namespace failed with errno e: what the system

@@ -8,7 +8,7 @@ if [ ! -x "$BWRAP" ]; then
 	exit 1
 fi
 passed=0 failed=0
-for b in startup binds syscalls; do
+for b in startup binds syscalls nested; do
 	if SBX=$SBX BWRAP=$BWRAP COMPILER=$(dirname "$SBX")/sbx-compile-profile \
 		PROFILES=$SBX_SRCDIR/seccomp-profiles timeout 120 bash "$SBX_SRCDIR/bench/$b" --smoke; then
 		passed=$((passed + 1))

@@ -15,6 +15,8 @@ function __sbx_arg_kinds
             echo dir
         case --overlay
             printf '%s\n' dir dir dir
+        case --uid-map --gid-map
+            printf '%s\n' none none none
         case --chmod --bind-fd --ro-bind-fd --file --bind-data --ro-bind-data
             printf '%s\n' none file
         case --seccomp-profile
@@ -113,6 +115,8 @@ complete -c sbx -n '__sbx_is options' -l pidns -d 'Use this PID namespace FD (as
 complete -c sbx -n '__sbx_is options' -l disable-userns -d 'Forbid new user namespaces inside the sandbox'
 complete -c sbx -n '__sbx_is options' -l assert-userns-disabled -d 'Fail unless new user namespaces are already forbidden'
 complete -c sbx -n '__sbx_is options' -l uid -d 'User id inside the sandbox (needs a user namespace)'
+complete -c sbx -n '__sbx_is options' -l uid-map -d 'Map COUNT uids from IN onto OUT (repeatable; newuidmap)'
+complete -c sbx -n '__sbx_is options' -l gid-map -d 'Map COUNT gids from IN onto OUT (repeatable; newgidmap)'
 complete -c sbx -n '__sbx_is options' -l gid -d 'Group id inside the sandbox (needs a user namespace)'
 complete -c sbx -n '__sbx_is options' -l hostname -d 'Hostname inside the sandbox (needs --unshare-uts)'
 

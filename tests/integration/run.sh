@@ -65,11 +65,32 @@ nobody_can() { # nobody_can TEST-FLAG PATH
 	setpriv --reuid=65534 --regid=65534 --clear-groups -- test "$1" "$2" 2>/dev/null
 }
 
+# The unprivileged pass's user (nobody) gets subordinate ids for the ID
+# MAPPING tests: a line in /etc/subuid and /etc/subgid each, for the run
+# only (the files are put back as they were, or removed if there was none).
+SUBID_FIRST=300000 SUBID_COUNT=131072
+subid_files=(/etc/subuid /etc/subgid)
+give_subids() {
+	local f
+	for f in "${subid_files[@]}"; do
+		if [ -e "$f" ]; then cp -p -- "$f" "$TOP/${f##*/}.orig" || return 1; fi
+		echo "nobody:$SUBID_FIRST:$SUBID_COUNT" >>"$f" || return 1
+	done
+}
+driver_cleanup() {
+	local f
+	for f in "${subid_files[@]}"; do
+		[ -n "${SUBIDS_GIVEN:-}" ] || break
+		if [ -e "$TOP/${f##*/}.orig" ]; then cat -- "$TOP/${f##*/}.orig" >"$f"; else rm -f -- "$f"; fi
+	done
+	rm -rf -- "$TOP"
+}
+
 driver() {
 	local top passed=0 failed=0 skipped=0 p f s x
 	top=$(mktemp -d "${TMPDIR:-/tmp}/sbx-it.XXXXXX") || die "mktemp failed"
 	TOP=$top
-	trap 'rm -rf -- "$TOP"' EXIT
+	trap 'driver_cleanup' EXIT
 	trap 'exit 130' INT TERM HUP
 	chmod 755 "$top"
 
@@ -106,9 +127,12 @@ driver() {
 			echo "# SBX_SRCDIR=$srcdir is not readable by nobody: not passed to the unprivileged pass"
 			srcdir=
 		fi
+		SUBIDS_GIVEN=1
+		give_subids || die "can't give nobody subordinate ids"
 		echo "# pass unprivileged (uid 65534 through setpriv)"
 		(cd "$top/nobody/home" && setpriv --reuid=65534 --regid=65534 --clear-groups -- \
 			env -i PATH="$PATH" LC_ALL=C HOME="$top/nobody/home" TMPDIR="$top/nobody/tmp" \
+			SBX_IT_SUBID="$SUBID_FIRST $SUBID_COUNT" \
 			USER=nobody LOGNAME=nobody SBX="$sbx" SBX_SRCDIR="$srcdir" PROBE="$probe" NEST="$nest" \
 			SBX_IT_ONLY="${SBX_IT_ONLY:-}" SBX_IT_PASS=unprivileged \
 			SBX_IT_COUNTS="$top/counts.unprivileged" bash "$self")
@@ -437,6 +461,76 @@ t_uid_gid() {
 		expect_ok
 		expect_out 4321
 	fi
+}
+
+# --uid-map / --gid-map (man ID MAPPING). Unprivileged: newuidmap and
+# newgidmap write the maps from the subordinate ids the driver gives nobody
+# (SBX_IT_SUBID="FIRST COUNT"); as root sbx writes them itself.
+need_subids() {
+	sbx_only "--uid-map"
+	if is_root; then
+		SUB_FIRST=300000 SUB_COUNT=131072
+		return 0
+	fi
+	[ -n "${SBX_IT_SUBID:-}" ] || skip "no subordinate ids for this user (the root driver gives nobody some)"
+	read -r SUB_FIRST SUB_COUNT <<<"$SBX_IT_SUBID"
+	[ -x /usr/bin/newuidmap ] && [ -x /usr/bin/newgidmap ] || skip "no newuidmap/newgidmap (package uidmap)"
+}
+# The caller onto root, 1..65535 onto its subordinate ids.
+idmap_opts() {
+	local me=$(id -u) mg=$(id -g)
+	IDMAP=(--unshare-user --uid-map 0 "$me" 1 --uid-map 1 "$SUB_FIRST" 65535
+		--gid-map 0 "$mg" 1 --gid-map 1 "$SUB_FIRST" 65535)
+}
+t_id_map() {
+	need_subids
+	idmap_opts
+	runb "${IDMAP[@]}" sh -c 'id -u; id -g; cat /proc/self/uid_map /proc/self/gid_map'
+	expect_ok "a range map"
+	[ "$(line 1)" = 0 ] && [ "$(line 2)" = 0 ] || fail "id -u/-g inside is not 0/0"
+	[ "$(awk 'NR > 2 { print $1, $2, $3 }' <<<"$OUT" | tr '\n' ,)" = \
+		"0 $(id -u) 1,1 $SUB_FIRST 65535,0 $(id -g) 1,1 $SUB_FIRST 65535," ] ||
+		fail "uid_map/gid_map are not the two lines each"
+	# --uid picks a mapped id; the command runs as it
+	runb "${IDMAP[@]}" --uid 1000 --gid 100 sh -c 'id -u; id -g'
+	expect_ok
+	expect_out "$(printf '1000\n100')"
+	# files made inside belong to the mapped ids on the host (chown needs
+	# the capability, which sbx drops unless asked, as bwrap)
+	mkdir d && chmod 777 d
+	runb "${IDMAP[@]}" --cap-add CAP_CHOWN --bind "$W/d" /d sh -c 'touch /d/a /d/b && chown 5:7 /d/a && chown 65535:65535 /d/b && stat -c "%u %g" /d/a /d/b'
+	expect_ok "chown inside"
+	expect_out "$(printf '5 7\n65535 65535')"
+	[ "$(stat -c '%u %g' d/a)" = "$((SUB_FIRST + 4)) $((SUB_FIRST + 6))" ] ||
+		fail "on the host d/a is $(stat -c '%u %g' d/a), not the mapped ids"
+	[ "$(stat -c '%u %g' d/b)" = "$((SUB_FIRST + 65534)) $((SUB_FIRST + 65534))" ] ||
+		fail "on the host d/b is $(stat -c '%u %g' d/b)"
+	# a map of the uid alone: the gid keeps bwrap's one id
+	runb --unshare-user --uid-map 0 "$SUB_FIRST" 10 sh -c 'id -u; cat /proc/self/gid_map | wc -l'
+	expect_ok "a uid map alone"
+	expect_out "$(printf '0\n1')"
+}
+
+t_id_map_refused() {
+	need_subids
+	is_root && skip "root may map any ids"
+	local past=$((SUB_FIRST + SUB_COUNT))
+	refuse --uid-map 0 "$past" 10
+	expect_err_has "--uid-map 0 $past 10: uids $past-$((past + 9)) are not delegated to nobody in /etc/subuid"
+	expect_err_has "usermod --add-subuids $past-$((past + 9)) nobody"
+	refuse --gid-map 0 "$((SUB_FIRST + SUB_COUNT - 5))" 10
+	expect_err_has "are not delegated to nobody in /etc/subgid"
+	# someone else's id alone is not the caller's own
+	refuse --uid-map 0 0 1
+	expect_err_has "uids 0-0 are not delegated to nobody in /etc/subuid"
+	# the caller's own id alone needs no range
+	runb --uid-map 7 "$(id -u)" 1 id -u
+	expect_ok "the caller's own id alone"
+	expect_out 7
+	refuse --uid-map 0 "$SUB_FIRST" 10 --uid-map 5 "$((SUB_FIRST + 20))" 1
+	expect_err_has "--uid-map: line 2 overlaps an earlier one"
+	refuse --uid-map 0 "$SUB_FIRST" 10 --uid 10
+	expect_err_has "--uid 10 is not mapped by --uid-map"
 }
 
 ## Filesystem
@@ -2002,6 +2096,27 @@ t_nested_new_mount_api() {
 	expect_out "$(printf '%s\n' "${want[@]}" | head -c -1)"
 }
 
+# Whether procfs takes the new mount API's pidns parameter here (Linux 6.17,
+# and not hidden by the legacy suite's filter): sbx's monitor then mounts a
+# nested sandbox's procfs with no process in its PID namespace; else a
+# helper takes a pid there, and the inner command's is higher than 2.
+proc_pidns_param() {
+	"$PY" -c '
+import ctypes, os, sys
+libc = ctypes.CDLL(None, use_errno=True)
+libc.syscall.restype = ctypes.c_long
+fs = libc.syscall(430, b"proc", 1)
+ns = os.open("/proc/self/ns/pid", os.O_RDONLY)
+sys.exit(0 if fs >= 0 and libc.syscall(431, fs, 5, b"pidns", None, ns) == 0 else 1)'
+}
+expect_inner_pid2() {
+	if proc_pidns_param; then
+		expect_out_has "pid 2"
+	else
+		grep -Eqx 'pid [0-9]+' <<<"$OUT" || fail "stdout lacks 'pid N'"
+	fi
+}
+
 # sbx in sbx, both with the quick-start options and a pid namespace: the
 # inner one's new procfs is that of its own pid namespace (NSpid 2: its
 # command, after its PID 1).
@@ -2015,7 +2130,7 @@ t_nested_sbx_in_sbx() {
 		return 0
 	fi
 	expect_ok "sbx in sbx under the default profile"
-	expect_out_has "pid 2"
+	expect_inner_pid2
 	expect_out_has "$(printf 'NSpid:\t3')" "the inner sandbox's /proc (sh's cat)"
 	expect_out_has "$(printf 'Seccomp:\t2')"
 	expect_out_has "$(printf 'NoNewPrivs:\t1')"
@@ -2035,7 +2150,7 @@ t_nested_bwrap_in_sbx() {
 		return 0
 	fi
 	expect_ok "bwrap in sbx under the default profile"
-	expect_out_has "pid 2"
+	expect_inner_pid2
 	expect_out_has "$(printf 'NSpid:\t3')" "bwrap's /proc (sh's cat)"
 	expect_out_has "usr"
 	expect_out_has "proc"

@@ -311,3 +311,73 @@ Test(subid, overlapping_and_adjacent_ranges_merge)
 	cr_assert_not(userns_subid_owns(r, n, 99, 1));
 	free(r);
 }
+
+/* --- --uid-map / --gid-map lines (userns_map_*) ---------------------------- */
+
+Test(idmap, inside_of_outside_and_mapped_inside)
+{
+	const struct sbx_idmap m[] = { { 0, 1000, 1 }, { 1, 100000, 65535 } };
+
+	cr_assert_eq(userns_map_inside(m, 2, 1000), 0);
+	cr_assert_eq(userns_map_inside(m, 2, 100000), 1);
+	cr_assert_eq(userns_map_inside(m, 2, 165534), 65535);
+	cr_assert_eq(userns_map_inside(m, 2, 165535), -1);
+	cr_assert_eq(userns_map_inside(m, 2, 999), -1);
+	cr_assert(userns_map_has_inside(m, 2, 0));
+	cr_assert(userns_map_has_inside(m, 2, 65535));
+	cr_assert(!userns_map_has_inside(m, 2, 65536));
+	/* the top of the id space, no wrap-around */
+	const struct sbx_idmap top[] = { { 4294967294u, 4294967294u, 1 } };
+	cr_assert_eq(userns_map_inside(top, 1, 4294967294u), 4294967294);
+	cr_assert_eq(userns_map_inside(top, 1, 0), -1);
+	cr_assert(!userns_map_has_inside(top, 1, 0));
+}
+
+Test(idmap, overlap)
+{
+	const struct sbx_idmap ok[] = { { 0, 1000, 1 }, { 1, 100000, 65535 }, { 65536, 0, 1 } };
+	const struct sbx_idmap in[] = { { 0, 1000, 10 }, { 9, 5000, 1 } };
+	const struct sbx_idmap out[] = { { 0, 1000, 10 }, { 100, 2000, 5 }, { 200, 1009, 1 } };
+	const struct sbx_idmap adj[] = { { 0, 1000, 10 }, { 10, 1010, 10 } };
+	const struct sbx_idmap big[] = { { 0, 0, 4294967295u }, { 5, 5, 1 } };
+
+	cr_assert_eq(userns_map_overlap(ok, 3), 0);
+	cr_assert_eq(userns_map_overlap(in, 2), 1);
+	cr_assert_eq(userns_map_overlap(out, 3), 2);
+	cr_assert_eq(userns_map_overlap(adj, 2), 0, "adjacent ranges do not overlap");
+	cr_assert_eq(userns_map_overlap(big, 2), 1);
+}
+
+Test(idmap, text)
+{
+	const struct sbx_idmap m[] = { { 0, 1000, 1 }, { 1, 100000, 65535 } };
+	char buf[64], tiny[12];
+
+	cr_assert_eq(userns_map_text(m, 2, buf, sizeof(buf)), 24);
+	cr_assert_str_eq(buf, "0 1000 1\n1 100000 65535\n");
+	cr_assert_eq(userns_map_text(m, 2, tiny, sizeof(tiny)), -1,
+		     "no room: an error, not a cut map");
+}
+
+Test(idmap, passwd_name)
+{
+	static const char passwd[] = "root:x:0:0:root:/root:/bin/bash\n"
+				     "bad line\n"
+				     "nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n"
+				     "u:x:1000:1000::/home/u:/bin/sh";
+	char name[32], small[3];
+
+	cr_assert(userns_passwd_name(passwd, strlen(passwd), 65534, name, sizeof(name)));
+	cr_assert_str_eq(name, "nobody");
+	cr_assert(userns_passwd_name(passwd, strlen(passwd), 1000, name, sizeof(name)),
+		  "a last line without a newline");
+	cr_assert_str_eq(name, "u");
+	cr_assert(userns_passwd_name(passwd, strlen(passwd), 0, name, sizeof(name)));
+	cr_assert_str_eq(name, "root");
+	cr_assert(!userns_passwd_name(passwd, strlen(passwd), 1001, name, sizeof(name)));
+	cr_assert(!userns_passwd_name(passwd, strlen(passwd), 65534, small, sizeof(small)),
+		  "a name that does not fit is no name");
+	cr_assert(!userns_passwd_name("x:y:10000000000:0::/:\n", 22, 1410065408u, name,
+				      sizeof(name)),
+		  "a uid past 32 bits is no match");
+}

@@ -135,6 +135,57 @@ Test(cli, uid_gid_hostname)
 	cr_assert_str_eq(plan.hostname, "box");
 }
 
+Test(cli, id_maps)
+{
+	cr_assert_eq(parse("--uid-map", "0", "1000", "1", "--uid-map", "1", "100000", "65535",
+			   "--gid-map", "0", "200000", "10", "true"),
+		     SBX_CLI_RUN, "%s", err.msg);
+	cr_assert_eq(plan.n_uid_map, 2);
+	cr_assert_eq(plan.uid_map[1].inside, 1);
+	cr_assert_eq(plan.uid_map[1].outside, 100000);
+	cr_assert_eq(plan.uid_map[1].count, 65535);
+	cr_assert_eq(plan.n_gid_map, 1);
+	/* the caller (UNPRIV) is mapped to 0; the gid map has no caller: its first id */
+	cr_assert_eq(plan.sandbox_uid, 0);
+	cr_assert_eq(plan.sandbox_gid, 0);
+	cr_assert_eq(parse("--uid-map", "0", "100000", "100", "--uid", "42", "true"), SBX_CLI_RUN,
+		     "%s", err.msg);
+	cr_assert_eq(plan.sandbox_uid, 42);
+	/* the whole 32-bit space but (uid_t)-1 */
+	cr_assert_eq(parse("--uid-map", "0", "0", "4294967295", "true"), SBX_CLI_RUN, "%s",
+		     err.msg);
+	expect_error(parse("--uid-map", "0", "0", "4294967296", "true"),
+		     "--uid-map: invalid map line '0 0 4294967296' (INSIDE OUTSIDE COUNT)");
+	expect_error(parse("--uid-map", "1", "0", "4294967295", "true"),
+		     "--uid-map 1 0 4294967295: the range goes past the last id (4294967294)");
+	expect_error(parse("--gid-map", "0", "4294967290", "6", "true"),
+		     "--gid-map 0 4294967290 6: the range goes past the last id (4294967294)");
+	expect_error(parse("--uid-map", "0", "1000", "0", "true"),
+		     "--uid-map: invalid map line '0 1000 0' (INSIDE OUTSIDE COUNT)");
+	expect_error(parse("--uid-map", "-1", "1000", "1", "true"),
+		     "--uid-map: invalid map line '-1 1000 1' (INSIDE OUTSIDE COUNT)");
+	expect_error(parse("--uid-map", "0", "1000"), "--uid-map takes three arguments");
+	expect_error(parse("--uid-map", "0", "100000", "10", "--uid-map", "5", "200000", "1",
+			   "true"),
+		     "--uid-map: line 2 overlaps an earlier one inside or outside (the kernel "
+		     "refuses such a map)");
+	expect_error(parse("--gid-map", "0", "100000", "10", "--gid-map", "10", "100009", "1",
+			   "true"),
+		     "--gid-map: line 2 overlaps an earlier one inside or outside (the kernel "
+		     "refuses such a map)");
+	expect_error(parse("--uid-map", "0", "100000", "10", "--uid", "10", "true"),
+		     "--uid 10 is not mapped by --uid-map");
+	expect_error(parse("--userns", "0", "--uid-map", "0", "100000", "10", "true"),
+		     "--uid-map is not compatible with --userns");
+	expect_error(parse("--info-fd", "1", "--userns-block-fd", "0", "--uid-map", "0", "1", "1",
+			   "true"),
+		     "--uid-map is not compatible with --userns-block-fd");
+	expect_error(parse_root("--gid-map", "0", "100000", "10", "true"),
+		     "--gid-map requires --unshare-user");
+	cr_assert_eq(parse_root("--unshare-user", "--gid-map", "0", "100000", "10", "true"),
+		     SBX_CLI_RUN, "%s", err.msg);
+}
+
 Test(cli, binds_keep_order_and_flags)
 {
 	cr_assert_eq(parse("--ro-bind", "/usr", "/usr", "--bind", "/tmp", "/t", "--dev-bind",
