@@ -43,6 +43,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "seccomp-profiles/prefix.h"
 #include "util.h"
 
 /* A helper that has not answered by then is killed; the call gets EINTR. */
@@ -51,10 +52,8 @@
 #define STR_MAX 4096
 #define CHUNK 4096 /* never read across a 4 KiB boundary: it may be unmapped */
 
-#define MS_MGC_MSK_ 0xffff0000UL
-#define MS_MGC_VAL_ 0xc0ed0000UL
-#define MS_KEEPS_ \
-	(MS_REMOUNT | MS_BIND | MS_MOVE | MS_SHARED | MS_PRIVATE | MS_SLAVE | MS_UNBINDABLE)
+/* The filter's own flag words (prefix.h): one definition of the decision. */
+#define MS_KEEPS_ (SBX_MS_REMOUNT | SBX_MS_BIND | SBX_MS_MOVE | SBX_MS_PROPAGATION)
 
 /* The types mounted, each with the options it may be given: what sbx and
  * bwrap pass and the plain ones beside them. The rest of each type's
@@ -503,8 +502,8 @@ static int do_mount(const struct sbx_supervisor *s, const struct seccomp_notif *
 	for (int i = 0; i < N_FDS; i++)
 		m.fds[i] = -1;
 	m.flags = (unsigned long)a[3];
-	if ((m.flags & MS_MGC_MSK_) == MS_MGC_VAL_)
-		m.flags &= ~MS_MGC_MSK_;
+	if ((m.flags & SBX_MS_MGC_MSK) == SBX_MS_MGC_VAL)
+		m.flags &= ~(unsigned long)SBX_MS_MGC_MSK;
 	if (m.flags & MS_KEEPS_)
 		return EPERM; /* only with the old magic: the filter passes the rest */
 	snprintf(dir, sizeof(dir), "/proc/%u", req->pid);
