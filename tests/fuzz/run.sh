@@ -14,7 +14,7 @@ flags=(-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefine
 	-DPACKAGE_VERSION='"fuzz"' -I"$SRC")
 # harness name -> sources (one line each)
 declare -A SOURCES=(
-	[fuzz-argv]="tests/fuzz/fuzz-argv.c cli.c util.c caps.c filter.c"
+	[fuzz-argv]="tests/fuzz/fuzz-argv.c cli.c util.c caps.c filter.c userns.c"
 	[fuzz-profile]="tests/fuzz/fuzz-profile.c seccomp-profiles/profile.c"
 	[fuzz-mountinfo]="tests/fuzz/fuzz-mountinfo.c bind-mount.c util.c"
 	[fuzz-subid]="tests/fuzz/fuzz-subid.c userns.c util.c"
