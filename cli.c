@@ -339,6 +339,57 @@ static int opt_idmap(struct parse *p, const struct option *o, char **a, struct s
 	return 0;
 }
 
+/* --auto-map, --auto-map-size COUNT: ids 0..COUNT-1 inside (65536 unless
+ * given), the rest of the range a slice claimed at start. */
+static int opt_auto_map(struct parse *p, const struct option *o, char **a, struct sbx_err *err)
+{
+	uint64_t c = SBX_AUTO_MAP_SIZE;
+
+	if (o->flags && (parse_size(a[0], &c) < 0 || c < 2 || c > UINT32_MAX))
+		return sbx_fail(err, "invalid --auto-map-size: '%s' (2 to 4294967295 ids)", a[0]);
+	p->plan->auto_map_size = (uint32_t)c;
+	return 0;
+}
+
+/* --auto-map with what else was given: the ids inside must lie in the
+ * range; a PID namespace of its own, so that no process keeps the slice's
+ * ids once the sandbox has ended and the slice is free again. */
+static int check_auto_map(struct parse *p, struct sbx_err *err)
+{
+	struct sbx_plan *plan = p->plan;
+
+	if (plan->auto_map_size == 0)
+		return 0;
+	if (!p->uid_set)
+		plan->sandbox_uid = 0;
+	if (!p->gid_set)
+		plan->sandbox_gid = 0;
+	if (plan->n_uid_map || plan->n_gid_map)
+		return sbx_fail(err, "--auto-map is not compatible with --%s-map",
+				plan->n_uid_map ? "uid" : "gid");
+	if (plan->userns_fd >= 0 || plan->userns_block_fd >= 0)
+		return sbx_fail(err, "--auto-map is not compatible with --%s",
+				plan->userns_fd >= 0 ? "userns" : "userns-block-fd");
+	if (!plan->unshare_user)
+		return sbx_fail(err, "--auto-map requires --unshare-user");
+	if (plan->sandbox_uid >= plan->auto_map_size || plan->sandbox_gid >= plan->auto_map_size)
+		return sbx_fail(err, "--%s %u is outside the --auto-map range 0-%u",
+				plan->sandbox_uid >= plan->auto_map_size ? "uid" : "gid",
+				plan->sandbox_uid >= plan->auto_map_size
+					? (unsigned)plan->sandbox_uid
+					: (unsigned)plan->sandbox_gid,
+				plan->auto_map_size - 1);
+	if (plan->real_root)
+		plan->runtime_dir = "/run";
+	else if (!p->env->runtime_dir || p->env->runtime_dir[0] != '/')
+		return sbx_fail(err, "--auto-map needs $XDG_RUNTIME_DIR, an absolute path (the "
+				     "registry of slices in use lives there)");
+	else
+		plan->runtime_dir = p->env->runtime_dir;
+	plan->unshare_pid = true;
+	return 0;
+}
+
 /* With a map, the ids inside: the ones given (they must be mapped), else
  * what the caller's own id is mapped to, else the first line's first id. */
 static int map_ids(struct parse *p, struct sbx_err *err)
@@ -997,6 +1048,10 @@ static const struct option options[] = {
 	    "Map COUNT uids from IN onto OUT (repeatable; newuidmap)"),
 	OPT("--gid-map", 3, opt_idmap, 1, G_NS, "IN OUT COUNT",
 	    "Map COUNT gids from IN onto OUT (repeatable; newgidmap)"),
+	OPTT("--auto-map", 0, opt_auto_map, 0, ONCE, G_NS, "",
+	     "Map 65536 ids: you as 0 (or --uid), the rest a free slice of your subuids"),
+	OPTT("--auto-map-size", 1, opt_auto_map, 1, ONCE, G_NS, "COUNT",
+	     "As --auto-map, with COUNT ids"),
 	OPTT("--hostname", 1, opt_hostname, 0, ONCE, G_NS, "NAME",
 	     "Hostname inside the sandbox (needs --unshare-uts)"),
 
@@ -1296,7 +1351,7 @@ static int finish(struct parse *p, struct sbx_err *err)
 	if ((plan->n_uid_map || plan->n_gid_map) && !plan->unshare_user)
 		return sbx_fail(err, "--%s-map requires --unshare-user",
 				plan->n_uid_map ? "uid" : "gid");
-	if (map_ids(p, err) < 0)
+	if (map_ids(p, err) < 0 || check_auto_map(p, err) < 0)
 		return -1;
 	if (plan->disable_userns && !plan->unshare_user)
 		return sbx_fail(err, "--disable-userns requires --unshare-user");

@@ -19,8 +19,9 @@ enum sbx_cli_result {
 struct sbx_cli_env {
 	uid_t uid;
 	gid_t gid;
-	const char *cwd; /* NULL if unknown */
-	FILE *out;       /* where --help and --version print */
+	const char *cwd;         /* NULL if unknown */
+	const char *runtime_dir; /* $XDG_RUNTIME_DIR, or NULL */
+	FILE *out;               /* where --help and --version print */
 	/* Called with each warning (a repeated single-value option), as it is
 	 * found; NULL: warnings are dropped. */
 	void (*warn)(const struct sbx_err *msg);

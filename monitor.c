@@ -524,8 +524,8 @@ int monitor_wait(const struct sbx_waiter *w)
 
 /* The JSON bwrap writes, key by key in its order; bwrap leaves out the user
  * namespace (not final when it reports). */
-static int format_start(pid_t child, const struct sbx_plan *plan, bool pretty, char *buf,
-			size_t size)
+static int format_start(pid_t child, const struct sbx_plan *plan, const struct sbx_slice *slice,
+			bool pretty, char *buf, size_t size)
 {
 	const struct {
 		const char *name;
@@ -555,6 +555,11 @@ static int format_start(pid_t child, const struct sbx_plan *plan, bool pretty, c
 		len += (size_t)snprintf(buf + len, size - len, "%s\"%s-namespace\": %llu", sep,
 					ns[i].name, (unsigned long long)st.st_ino);
 	}
+	if (slice && slice->count && len < size)
+		len += (size_t)snprintf(buf + len, size - len,
+					"%s\"uid-slice\": [%u, %u]%s\"gid-slice\": [%u, %u]", sep,
+					slice->uid_start, slice->count, sep, slice->gid_start,
+					slice->count);
 	if (len < size)
 		len += (size_t)snprintf(buf + len, size - len, pretty ? "\n}\n" : " }\n");
 	if (len >= size) {
@@ -564,13 +569,13 @@ static int format_start(pid_t child, const struct sbx_plan *plan, bool pretty, c
 	return (int)len;
 }
 
-int monitor_report_start(pid_t child, const struct sbx_plan *plan)
+int monitor_report_start(pid_t child, const struct sbx_plan *plan, const struct sbx_slice *slice)
 {
 	char buf[1024];
 	int len;
 
 	if (plan->info_fd >= 0) {
-		len = format_start(child, plan, true, buf, sizeof(buf));
+		len = format_start(child, plan, slice, true, buf, sizeof(buf));
 		if (len < 0 || write_all(plan->info_fd, buf, (size_t)len) < 0)
 			return -1;
 		/* Given to --json-status-fd too, the status lines follow on it:
@@ -579,7 +584,7 @@ int monitor_report_start(pid_t child, const struct sbx_plan *plan)
 			close(plan->info_fd);
 	}
 	if (plan->json_status_fd >= 0) {
-		len = format_start(child, plan, false, buf, sizeof(buf));
+		len = format_start(child, plan, slice, false, buf, sizeof(buf));
 		if (len < 0 || write_all(plan->json_status_fd, buf, (size_t)len) < 0)
 			return -1;
 	}

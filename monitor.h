@@ -11,6 +11,7 @@
 
 #include "plan.h"
 #include "supervise.h"
+#include "userns.h"
 
 /* Block SIGCHLD, the forwarded signals and the job-control ones (saving the
  * old mask): they are taken synchronously. Call before clone(). */
@@ -57,9 +58,10 @@ int monitor_wait(const struct sbx_waiter *w);
 #define SBX_REPORT_TTY 0x20000
 
 /* --info-fd and the first --json-status-fd line: the child's pid and the
- * inode numbers of the namespaces it was given, in bwrap's format. Closes
- * info_fd. Returns 0 or -1/errno. */
-int monitor_report_start(pid_t child, const struct sbx_plan *plan);
+ * inode numbers of the namespaces it was given, in bwrap's format, then
+ * the --auto-map slice if there is one ("uid-slice" and "gid-slice": [first
+ * subordinate id, count]). Closes info_fd. Returns 0 or -1/errno. */
+int monitor_report_start(pid_t child, const struct sbx_plan *plan, const struct sbx_slice *slice);
 
 /* The last --json-status-fd line, {"exit-code": N}, written only if
  * exec_fd (the read end of the child's exec report) holds exactly one

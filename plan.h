@@ -100,6 +100,13 @@ struct sbx_plan {
 	 * the caller is root. */
 	struct sbx_idmap uid_map[SBX_MAX_IDMAP], gid_map[SBX_MAX_IDMAP];
 	size_t n_uid_map, n_gid_map;
+	/* --auto-map: ids 0..auto_map_size-1 inside, the sandbox's id onto the
+	 * caller's and the rest onto a slice of its subordinate ids claimed at
+	 * start; 0 = off. The registry of slices is under runtime_dir (the
+	 * caller's $XDG_RUNTIME_DIR, or /run for root). */
+	uint32_t auto_map_size;
+#define SBX_AUTO_MAP_SIZE 65536 /* --auto-map's, as Podman's --userns=auto */
+	const char *runtime_dir;
 	const char *hostname;
 
 	/* Filesystem. */

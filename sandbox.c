@@ -302,19 +302,26 @@ static int become_sandbox_ids(const struct sbx_plan *plan, struct sbx_err *err)
 	return 0;
 }
 
+/* sbx writes maps of more than the single ids: --uid-map, --gid-map,
+ * --auto-map. */
+static bool has_maps(const struct sbx_plan *plan)
+{
+	return plan->n_uid_map || plan->n_gid_map || plan->auto_map_size;
+}
+
 /* --uid-map / --gid-map: the caller's own ids may be mapped to others, or
  * not at all, so the child takes the sandbox's ids as soon as the maps are
  * written, before it creates a file. */
 static int switch_ids_early(const struct sbx_plan *plan, struct sbx_err *err)
 {
-	return plan->n_uid_map || plan->n_gid_map ? become_sandbox_ids(plan, err) : 0;
+	return has_maps(plan) ? become_sandbox_ids(plan, err) : 0;
 }
 
 /* --uid/--gid with --userns or --userns-block-fd: the map is the caller's;
  * switch once the user namespace is final. */
 static int switch_ids(const struct sbx_plan *plan, struct sbx_err *err)
 {
-	if (plan->n_uid_map || plan->n_gid_map || !plan->ids_given ||
+	if (has_maps(plan) || !plan->ids_given ||
 	    (plan->userns_fd < 0 && plan->userns_block_fd < 0))
 		return 0;
 	return become_sandbox_ids(plan, err);
@@ -762,6 +769,7 @@ static __attribute__((noreturn)) void sandbox_run(const struct sbx_plan *plan)
 			       .exec_fd = -1 };
 	struct sbx_supervisor sup = { .sock = -1, .listener = -1, .uid = getuid(), .gid = getgid() };
 	_cleanup_close_ int pid1_fd = -1;
+	struct sbx_slice slice;
 	struct sbx_err err;
 	int pipe_fds[2], status_fds[2] = { -1, -1 }, exec_fds[2] = { -1, -1 };
 	pid_t ppid = getppid(), pid, main_pid;
@@ -771,7 +779,9 @@ static __attribute__((noreturn)) void sandbox_run(const struct sbx_plan *plan)
 		run.host_tty = ttyname(STDOUT_FILENO);
 	run.umask = umask(0);
 	umask(run.umask);
-	if (userns_check_maps(plan, &err) < 0)
+	/* --auto-map: the slice is this process's until it releases it below
+	 * (or dies: then the next claim takes it back). */
+	if (userns_check_maps(plan, &err) < 0 || userns_auto_claim(plan, &slice, &err) < 0)
 		sbx_die_err(&err);
 	if (pipe2(pipe_fds, O_CLOEXEC) < 0 ||
 	    (has_pid1(plan) && pipe2(status_fds, O_CLOEXEC) < 0) ||
@@ -857,11 +867,11 @@ static __attribute__((noreturn)) void sandbox_run(const struct sbx_plan *plan)
 		}
 	}
 	if (plan->unshare_user && plan->userns_block_fd < 0 &&
-	    userns_write_maps(pid, plan, &err) < 0) {
+	    userns_write_maps(pid, plan, &slice, &err) < 0) {
 		kill(pid, SIGKILL);
 		sbx_die_err(&err);
 	}
-	if (monitor_report_start(main_pid, plan) < 0) {
+	if (monitor_report_start(main_pid, plan, &slice) < 0) {
 		kill(pid, SIGKILL);
 		sbx_die("can't write the sandbox's status: %s", strerror(errno));
 	}
@@ -883,6 +893,13 @@ static __attribute__((noreturn)) void sandbox_run(const struct sbx_plan *plan)
 					    .setup_fd = exec_fds[0],
 					    .sup = sup.sock >= 0 ? &sup : NULL });
 	monitor_report_exit(plan, exec_fds[0], status);
+	/* The slice is free once no process of the sandbox is left: PID 1
+	 * (which may have reported the status before it exits) is gone, and
+	 * with it its PID namespace. */
+	if (slice.count) {
+		(void)SBX_RETRY(waitpid(pid, NULL, 0));
+		userns_auto_release(&slice);
+	}
 	/* After joining a PID namespace, LeakSanitizer's exit-time check (in
 	 * sanitizer builds) would spin: its tracer, our child, is created in
 	 * that namespace and cannot see us to ptrace. Nothing is left to flush. */
@@ -898,6 +915,7 @@ int main(int argc, char **argv)
 		.uid = getuid(),
 		.gid = getgid(),
 		.cwd = getcwd(cwd, sizeof(cwd)),
+		.runtime_dir = getenv("XDG_RUNTIME_DIR"),
 		.out = stdout,
 		.warn = sbx_print_warning,
 	};

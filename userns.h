@@ -54,10 +54,58 @@ bool userns_passwd_name(const char *text, size_t len, uint32_t uid, char *out, s
  * one-line refusal naming the file and the fix otherwise. */
 int userns_check_maps(const struct sbx_plan *plan, struct sbx_err *err);
 
-/* Write uid_map and gid_map of pid: the plan's maps (as root by ourselves,
- * else through newuidmap/newgidmap), or the single ids; setgroups deny
- * first when we write an unprivileged gid_map. */
-int userns_write_maps(pid_t pid, const struct sbx_plan *plan, struct sbx_err *err);
+/* --auto-map: the slice of subordinate ids one sandbox holds (uids and
+ * gids are claimed apart, count each), and its registry entry. */
+struct sbx_slice {
+	uint32_t uid_start, gid_start, count; /* count 0: no slice */
+	char dir[4096];                       /* the registry directory */
+	uint64_t pidns, ptime;                /* the holder: pid namespace, start time */
+	int32_t pid;
+};
+
+/* One registry line: "u|g START COUNT PIDNS PID STARTTIME". */
+struct sbx_claim {
+	char kind; /* 'u' or 'g' */
+	uint32_t start, count;
+	uint64_t pidns, ptime;
+	int32_t pid;
+};
+
+/* Registry text (pure): its claims, malformed lines skipped (*out
+ * malloc'd, NULL when none); -1 only when out of memory. */
+int userns_claims_parse(const char *text, size_t len, struct sbx_claim **out, size_t *n);
+
+/* The start time (field 22) and state (field 3) of /proc/PID/stat text
+ * (pure): false if the text is not such a line. */
+bool userns_stat_parse(const char *text, size_t len, uint64_t *ptime, char *state);
+
+/* The first start of count ids that lie within one of the owned ranges
+ * (sorted, as userns_subid_parse returns them) and meet none of the used
+ * ones (any order) (pure): false if there is no room. */
+bool userns_slice_fit(const struct sbx_subid *owned, size_t n_owned, const struct sbx_subid *used,
+		      size_t n_used, uint32_t count, uint32_t *start);
+
+/* The map lines of a slice (pure): inside ids 0..count, of which inside
+ * maps onto own and the others onto start.. in order; 1 to 3 lines in
+ * out, their number returned. */
+size_t userns_slice_map(uint32_t inside, uint32_t own, uint32_t start, uint32_t count,
+			struct sbx_idmap out[3]);
+
+/* Before the clone, for --auto-map: claim a free slice of the caller's
+ * subordinate uids and gids in the registry (under its lock; dead
+ * holders' entries reclaimed), held by this process. */
+int userns_auto_claim(const struct sbx_plan *plan, struct sbx_slice *slice, struct sbx_err *err);
+
+/* Give the slice back (best effort: a holder that is gone is reclaimed
+ * by the next claim anyway). Call once no process of the sandbox is left. */
+void userns_auto_release(const struct sbx_slice *slice);
+
+/* Write uid_map and gid_map of pid: the slice's maps if it has one, else
+ * the plan's (as root by ourselves, else through newuidmap/newgidmap), or
+ * the single ids; setgroups deny first when we write an unprivileged
+ * gid_map. */
+int userns_write_maps(pid_t pid, const struct sbx_plan *plan, const struct sbx_slice *slice,
+		      struct sbx_err *err);
 
 /* Explain why creating a user namespace failed with errno e: what the system
  * refused and what would fix it. */

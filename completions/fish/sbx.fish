@@ -27,7 +27,7 @@ function __sbx_arg_kinds
             echo var
         case --cap-add --cap-drop
             echo cap
-        case --args --uid --gid --hostname --perms --size --argv0 \
+        case --args --uid --gid --hostname --perms --size --argv0 --auto-map-size \
             --userns --userns2 --pidns --seccomp --add-seccomp-fd --exec-label --file-label \
             --info-fd --json-status-fd --sync-fd --block-fd --userns-block-fd
             echo none
@@ -117,6 +117,8 @@ complete -c sbx -n '__sbx_is options' -l assert-userns-disabled -d 'Fail unless 
 complete -c sbx -n '__sbx_is options' -l uid -d 'User id inside the sandbox (needs a user namespace)'
 complete -c sbx -n '__sbx_is options' -l uid-map -d 'Map COUNT uids from IN onto OUT (repeatable; newuidmap)'
 complete -c sbx -n '__sbx_is options' -l gid-map -d 'Map COUNT gids from IN onto OUT (repeatable; newgidmap)'
+complete -c sbx -n '__sbx_is options' -l auto-map -d 'Map 65536 ids: you as 0 (or --uid), the rest a free slice of your subuids'
+complete -c sbx -n '__sbx_is options' -l auto-map-size -d 'As --auto-map, with COUNT ids'
 complete -c sbx -n '__sbx_is options' -l gid -d 'Group id inside the sandbox (needs a user namespace)'
 complete -c sbx -n '__sbx_is options' -l hostname -d 'Hostname inside the sandbox (needs --unshare-uts)'
 

@@ -68,13 +68,17 @@ nobody_can() { # nobody_can TEST-FLAG PATH
 # The unprivileged pass's user (nobody) gets subordinate ids for the ID
 # MAPPING tests: a line in /etc/subuid and /etc/subgid each, for the run
 # only (the files are put back as they were, or removed if there was none).
-SUBID_FIRST=300000 SUBID_COUNT=131072
+# Root gets a range of its own for --auto-map, whose registry is /run/sbx
+# (removed afterwards unless it was there before).
+SUBID_FIRST=300000 SUBID_COUNT=131072 ROOT_SUBID_FIRST=500000
 subid_files=(/etc/subuid /etc/subgid)
 give_subids() {
 	local f
+	[ -e /run/sbx ] || RUN_SBX_MADE=1
 	for f in "${subid_files[@]}"; do
 		if [ -e "$f" ]; then cp -p -- "$f" "$TOP/${f##*/}.orig" || return 1; fi
-		echo "nobody:$SUBID_FIRST:$SUBID_COUNT" >>"$f" || return 1
+		printf 'nobody:%s:%s\nroot:%s:%s\n' "$SUBID_FIRST" "$SUBID_COUNT" \
+			"$ROOT_SUBID_FIRST" "$SUBID_COUNT" >>"$f" || return 1
 	done
 }
 driver_cleanup() {
@@ -83,6 +87,7 @@ driver_cleanup() {
 		[ -n "${SUBIDS_GIVEN:-}" ] || break
 		if [ -e "$TOP/${f##*/}.orig" ]; then cat -- "$TOP/${f##*/}.orig" >"$f"; else rm -f -- "$f"; fi
 	done
+	[ -z "${RUN_SBX_MADE:-}" ] || rm -rf -- /run/sbx
 	rm -rf -- "$TOP"
 }
 
@@ -96,10 +101,12 @@ driver() {
 
 	if [ "$(id -u)" = 0 ]; then
 		local sbx=$SBX self=$SELF srcdir=${SBX_SRCDIR:-} probe=${PROBE:-} nest=$NEST
-		mkdir -p "$top/nobody/home" "$top/nobody/tmp" "$top/root/home" "$top/root/tmp"
+		mkdir -p "$top/nobody/home" "$top/nobody/tmp" "$top/nobody/run" "$top/root/home" \
+			"$top/root/tmp"
 		chmod 755 "$top/nobody"
-		chown 65534:65534 "$top/nobody/home" "$top/nobody/tmp"
-		chmod 700 "$top/nobody/home" "$top/nobody/tmp" "$top/root/home" "$top/root/tmp"
+		chown 65534:65534 "$top/nobody/home" "$top/nobody/tmp" "$top/nobody/run"
+		chmod 700 "$top/nobody/home" "$top/nobody/tmp" "$top/nobody/run" "$top/root/home" \
+			"$top/root/tmp"
 		: >"$top/counts.unprivileged"
 		: >"$top/counts.root"
 		chown 65534:65534 "$top/counts.unprivileged"
@@ -132,12 +139,14 @@ driver() {
 		echo "# pass unprivileged (uid 65534 through setpriv)"
 		(cd "$top/nobody/home" && setpriv --reuid=65534 --regid=65534 --clear-groups -- \
 			env -i PATH="$PATH" LC_ALL=C HOME="$top/nobody/home" TMPDIR="$top/nobody/tmp" \
+			XDG_RUNTIME_DIR="$top/nobody/run" \
 			SBX_IT_SUBID="$SUBID_FIRST $SUBID_COUNT" \
 			USER=nobody LOGNAME=nobody SBX="$sbx" SBX_SRCDIR="$srcdir" PROBE="$probe" NEST="$nest" \
 			SBX_IT_ONLY="${SBX_IT_ONLY:-}" SBX_IT_PASS=unprivileged \
 			SBX_IT_COUNTS="$top/counts.unprivileged" bash "$self")
 		echo "# pass root"
 		(cd "$top/root/home" && HOME=$top/root/home TMPDIR=$top/root/tmp SBX_IT_PASS=root \
+			SBX_IT_SUBID="$ROOT_SUBID_FIRST $SUBID_COUNT" \
 			SBX_IT_COUNTS="$top/counts.root" bash "$SELF")
 	else
 		mkdir -p "$top/user/home" "$top/user/tmp"
@@ -531,6 +540,200 @@ t_id_map_refused() {
 	expect_err_has "--uid-map: line 2 overlaps an earlier one"
 	refuse --uid-map 0 "$SUB_FIRST" 10 --uid 10
 	expect_err_has "--uid 10 is not mapped by --uid-map"
+}
+
+# --auto-map (man ID MAPPING): each sandbox gets a slice of the caller's
+# subordinate ids of its own, claimed in a registry under $XDG_RUNTIME_DIR/sbx
+# (root: /run/sbx) and given back when it ends. The driver gives the pass's
+# user 131072 ids (SBX_IT_SUBID): two slices of 65535.
+need_auto() {
+	sbx_only "--auto-map"
+	[ -n "${SBX_IT_SUBID:-}" ] || skip "no subordinate ids for this user (the root driver gives some)"
+	read -r SUB_FIRST SUB_COUNT <<<"$SBX_IT_SUBID"
+	if is_root; then
+		REG=/run/sbx/ranges
+	else
+		[ -x /usr/bin/newuidmap ] && [ -x /usr/bin/newgidmap ] || skip "no newuidmap/newgidmap (package uidmap)"
+		[ -n "${XDG_RUNTIME_DIR:-}" ] || skip "no XDG_RUNTIME_DIR (the root driver gives one)"
+		REG=$XDG_RUNTIME_DIR/sbx/ranges
+	fi
+	[ "$(claims)" = 0 ] || fail "the registry holds claims before the test: $(cat "$REG")"
+	AM=(--unshare-user --auto-map) # root has no user namespace unless asked
+}
+claims() { if [ -f "$REG" ]; then grep -c . "$REG"; else echo 0; fi; }
+no_claims() { [ "$(claims)" = 0 ]; }
+# slice_of FILE uid|gid: the first id of the slice an --info-fd document gives
+slice_of() {
+	"$PY" -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2] + "-slice"][0])' "$1" "$2" ||
+		fail "no $2-slice in the --info-fd document: $(cat "$1")"
+}
+in_range() { [ "$1" -ge "$SUB_FIRST" ] && [ $(($1 + $2)) -le $((SUB_FIRST + SUB_COUNT)) ]; }
+# auto_bg NAME COMMAND [OPTION...]: a sandbox in the background (--auto-map
+# unless OPTIONs are given), --info-fd in NAME.info, that runs COMMAND and
+# then waits for a line on the fifo NAME.go
+auto_bg() {
+	local n=$1 cmd=$2
+	shift 2
+	[ $# -gt 0 ] || set -- --auto-map
+	mkfifo "$n.go"
+	timeout -k 5 30 "$SBX" "${BASE[@]}" --bind "$W" "$W" --unshare-user "$@" --cap-add CAP_CHOWN \
+		--info-fd 7 sh -c "$cmd && cat '$W/$n.go' >/dev/null" 7>"$n.info" </dev/null >/dev/null 2>&1 &
+	track $!
+	wait_for 10 test -s "$n.info" || fail "sandbox $n did not start"
+	# its monitor too: killing timeout would leave the sandbox waiting
+	local child
+	child=$("$PY" -c 'import json,sys; print(json.load(open(sys.argv[1]))["child-pid"])' "$n.info")
+	track "$(awk '$1 == "PPid:" { print $2 }' "/proc/$child/status")"
+}
+
+t_auto_map() {
+	need_auto
+	local s g
+	runb "${AM[@]}" --info-fd 3 --json-status-fd 4 sh -c 'id -u; id -g; cat /proc/self/uid_map /proc/self/gid_map' \
+		3>info 4>status
+	expect_ok "--auto-map"
+	[ "$(line 1) $(line 2)" = "0 0" ] || fail "id -u/-g inside is not 0/0"
+	s=$(slice_of info uid) g=$(slice_of info gid)
+	in_range "$s" 65535 && in_range "$g" 65535 || fail "slice $s/$g is not within the subordinate ids"
+	[ "$(awk 'NR > 2 { print $1, $2, $3 }' <<<"$OUT" | tr '\n' ,)" = \
+		"0 $(id -u) 1,1 $s 65535,0 $(id -g) 1,1 $g 65535," ] ||
+		fail "uid_map/gid_map are not the caller onto 0 and the slice: $OUT"
+	grep -qF "\"uid-slice\": [$s, 65535]" status || fail "--json-status-fd lacks the uid-slice: $(cat status)"
+	[ "$(claims)" = 0 ] || fail "the slice is still claimed after the sandbox ended: $(cat "$REG")"
+	# chown inside to several ids: the host sees them in the slice
+	mkdir d && chmod 777 d
+	runb "${AM[@]}" --cap-add CAP_CHOWN --bind "$W/d" /d --info-fd 3 sh -c \
+		'touch /d/a /d/b /d/c && chown 5:7 /d/a && chown 65535:65535 /d/b && chown 1:1 /d/c && stat -c "%u %g" /d/a /d/b /d/c' 3>info
+	expect_ok "chown inside"
+	expect_out "$(printf '5 7\n65535 65535\n1 1')"
+	s=$(slice_of info uid) g=$(slice_of info gid)
+	[ "$(stat -c '%u %g' d/a d/b d/c | tr '\n' ,)" = \
+		"$((s + 4)) $((g + 6)),$((s + 65534)) $((g + 65534)),$s $g," ] ||
+		fail "on the host the files are $(stat -c '%u %g' d/a d/b d/c | tr '\n' ,) (slice $s/$g)"
+	# --uid/--gid inside, a size of its own
+	runb --unshare-user --auto-map-size 1000 --uid 10 --gid 20 --info-fd 3 sh -c 'id -u; id -g; cat /proc/self/uid_map' 3>info
+	expect_ok "--auto-map-size with --uid"
+	s=$(slice_of info uid)
+	[ "$(awk '{ print $1, $2, $3 }' <<<"$OUT" | tr '\n' ,)" = \
+		"10  ,20  ,0 $s 10,10 $(id -u) 1,11 $((s + 10)) 989," ] || fail "--uid 10 in 1000 ids: $OUT"
+	[ "$(claims)" = 0 ] || fail "a claim is left: $(cat "$REG")"
+}
+
+# Two sandboxes at once hold disjoint slices: what one makes is the overflow
+# id in the other. A slice given back is the next sandbox's.
+t_auto_map_disjoint() {
+	need_auto
+	local a b c
+	auto_bg A "touch '$W/a' && chown 5:5 '$W/a'"
+	wait_for 10 test -e a || fail "sandbox A made no file"
+	[ "$(claims)" = 2 ] || fail "A's claims are not in the registry: $(cat "$REG" 2>/dev/null)"
+	a=$(slice_of A.info uid)
+	runb "${AM[@]}" --bind "$W" "$W" --info-fd 3 stat -c '%u %g' "$W/a" 3>B.info
+	expect_ok "a second sandbox while A runs"
+	expect_out "65534 65534" "A's file in B"
+	b=$(slice_of B.info uid)
+	in_range "$a" 65535 && in_range "$b" 65535 || fail "slices $a, $b are not within the subordinate ids"
+	[ $((a > b ? a - b : b - a)) -ge 65535 ] || fail "A's slice $a and B's $b overlap"
+	echo >A.go
+	wait_for 10 no_claims || fail "A's slice is not given back after it ended: $(cat "$REG")"
+	runb "${AM[@]}" --bind "$W" "$W" --info-fd 3 stat -c '%u %g' "$W/a" 3>C.info
+	expect_ok
+	c=$(slice_of C.info uid)
+	[ "$c" = "$a" ] || fail "the next sandbox got $c, not the first free slice $a"
+	expect_out "5 5" "A's file in a sandbox with A's slice"
+}
+
+# A killed sandbox's slice is taken back by the next claim: its holder is
+# gone, or its pid runs another program (pid and start time decide).
+t_auto_map_reclaim() {
+	need_auto
+	local a child mon pidns p t
+	auto_bg A true
+	a=$(slice_of A.info uid)
+	child=$("$PY" -c 'import json,sys; print(json.load(open(sys.argv[1]))["child-pid"])' A.info) ||
+		fail "bad --info-fd document: $(cat A.info)"
+	mon=$(awk '$1 == "PPid:" { print $2 }' "/proc/$child/status")
+	[ "$(cat "/proc/$mon/comm")" = "${SBX##*/}" ] || fail "child-pid's parent $mon is $(cat "/proc/$mon/comm")"
+	kill -9 "$mon"
+	wait_for 10 none_alive "$mon" "$child" || fail "the sandbox outlived its killed monitor"
+	[ "$(claims)" = 2 ] || fail "the killed sandbox's claims are not left in the registry"
+	runb "${AM[@]}" --info-fd 3 true 3>B.info
+	expect_ok "a claim after a killed sandbox"
+	[ "$(slice_of B.info uid)" = "$a" ] || fail "the killed sandbox's slice $a was not taken back"
+	[ "$(claims)" = 0 ] || fail "the dead claim is still in the registry: $(cat "$REG")"
+	# A live process's pid with another start time: a reused pid
+	sleep 60 &
+	p=$!
+	track "$p"
+	pidns=$(stat -L -c %i /proc/self/ns/pid) t=$(awk '{ print $22 }' "/proc/$p/stat")
+	printf 'u %s 65535 %s %s %s\ng %s 65535 %s %s %s\n' "$SUB_FIRST" "$pidns" "$p" $((t + 1)) \
+		"$SUB_FIRST" "$pidns" "$p" $((t + 1)) >"$REG"
+	runb "${AM[@]}" --info-fd 3 true 3>B.info
+	expect_ok
+	[ "$(slice_of B.info uid)" = "$SUB_FIRST" ] || fail "a claim whose pid has another start time was kept"
+	# the same pid and start time: kept
+	printf 'u %s 65535 %s %s %s\ng %s 65535 %s %s %s\n' "$SUB_FIRST" "$pidns" "$p" "$t" \
+		"$SUB_FIRST" "$pidns" "$p" "$t" >"$REG"
+	runb "${AM[@]}" --info-fd 3 true 3>B.info
+	expect_ok
+	[ "$(slice_of B.info uid)" = $((SUB_FIRST + 65535)) ] || fail "a live holder's slice was taken"
+	[ "$(claims)" = 2 ] || fail "the live holder's claims were dropped"
+	rm -f -- "$REG"
+}
+
+t_auto_map_refused() {
+	need_auto
+	refuse --unshare-user --auto-map-size 200000
+	expect_err_has "--auto-map: no free slice of 199999 uids among"
+	expect_err_has "(0 held by running sandboxes;"
+	auto_bg A true --auto-map-size 100000
+	refuse --unshare-user --auto-map-size 100000
+	expect_err_has "no free slice of 99999 uids"
+	expect_err_has "(1 held by running sandboxes;"
+	echo >A.go
+	wait_for 10 no_claims || fail "A's slice is not given back"
+	refuse "${AM[@]}" --uid-map 0 "$(id -u)" 1
+	expect_err_has "--auto-map is not compatible with --uid-map"
+	refuse "${AM[@]}" --uid 65536
+	expect_err_has "--uid 65536 is outside the --auto-map range 0-65535"
+	refuse --unshare-user --auto-map-size 1
+	expect_err_has "invalid --auto-map-size: '1'"
+	refuse --unshare-user --auto-map-size 12x
+	expect_err_has "invalid --auto-map-size: '12x'"
+	runb "${AM[@]}" --auto-map true
+	expect_ok "a repeated --auto-map"
+	expect_err_has "only the last --auto-map takes effect"
+	if is_root; then
+		# root without --unshare-user has no user namespace to map
+		refuse --auto-map
+		expect_err_has "--auto-map requires --unshare-user"
+		# a user without subordinate ids (and no passwd line, no
+		# LOGNAME), with a runtime directory of its own
+		local rt
+		rt=$(mktemp -d /tmp/sbx-it-rt.XXXXXX) && on_cleanup "rm -rf '$rt'"
+		chown 4242:4242 "$rt"
+		(cd / && timeout -k 5 20 setpriv --reuid=4242 --regid=4242 --clear-groups -- env -u LOGNAME \
+			XDG_RUNTIME_DIR="$rt" "$SBX" "${BASE[@]}" --auto-map sh -c "echo MARKER" \
+			</dev/null >"$W/.out" 2>"$W/.err")
+		RC=$? OUT=$(cat .out) ERR=$(cat .err)
+		expect_refused
+		expect_err_has "--auto-map: this user has no subordinate uids in /etc/subuid"
+		expect_err_has "usermod --add-subuids 100000-165535 USER"
+	else
+		# the registry lives under $XDG_RUNTIME_DIR: an absolute directory
+		# that is the caller's alone, and a directory "sbx" in it (not a link)
+		XDG_RUNTIME_DIR= refuse "${AM[@]}"
+		expect_err_has "--auto-map needs \$XDG_RUNTIME_DIR, an absolute path"
+		XDG_RUNTIME_DIR=run refuse "${AM[@]}"
+		expect_err_has "--auto-map needs \$XDG_RUNTIME_DIR"
+		mkdir rt && chmod 770 rt
+		XDG_RUNTIME_DIR=$W/rt refuse "${AM[@]}"
+		expect_err_has "--auto-map: $W/rt is not yours alone"
+		chmod 700 rt && mkdir elsewhere && ln -s ../elsewhere rt/sbx
+		XDG_RUNTIME_DIR=$W/rt refuse "${AM[@]}"
+		expect_err_has "--auto-map: can't open $W/rt/sbx"
+		[ -z "$(ls elsewhere)" ] || fail "sbx wrote through a symlinked registry: $(ls elsewhere)"
+	fi
 }
 
 ## Filesystem

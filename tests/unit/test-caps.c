@@ -381,3 +381,109 @@ Test(idmap, passwd_name)
 				      sizeof(name)),
 		  "a uid past 32 bits is no match");
 }
+
+/* --- --auto-map: the registry and the slice (userns_claims_parse, ...) ----- */
+
+Test(slice, claims_parse)
+{
+	const char text[] = "u 300001 65535 4026531836 1234 98765\n"
+			    "g 300001 65535 4026531836 1234 98765\n"
+			    "\n"
+			    "x 1 1 1 1 1\n"                    /* no such kind */
+			    "u 1 0 1 1 1\n"                    /* empty */
+			    "u 4294967295 1 1 1 1\n"           /* past the last id */
+			    "u 1 1 1 0 1\n"                    /* pid 0 */
+			    "u 1 1 1 2147483648 1\n"           /* pid past 31 bits */
+			    "u 1 1 1 1\n"                      /* a field short */
+			    "u 1 1 1 1 1 1\n"                  /* a field more */
+			    "u 1 1 1 1 18446744073709551616\n" /* past 64 bits */
+			    "u 1 -1 1 1 1\n"
+			    "g  7  8  9  10  11"; /* extra blanks; no final newline */
+	struct sbx_claim *c;
+	size_t n;
+
+	cr_assert_eq(userns_claims_parse(text, strlen(text), &c, &n), 0);
+	cr_assert_eq(n, 3);
+	cr_assert_eq(c[0].kind, 'u');
+	cr_assert_eq(c[0].start, 300001);
+	cr_assert_eq(c[0].count, 65535);
+	cr_assert_eq(c[0].pidns, 4026531836u);
+	cr_assert_eq(c[0].pid, 1234);
+	cr_assert_eq(c[0].ptime, 98765);
+	cr_assert_eq(c[1].kind, 'g');
+	cr_assert_eq(c[2].start, 7);
+	cr_assert_eq(c[2].ptime, 11);
+	free(c);
+	cr_assert_eq(userns_claims_parse("", 0, &c, &n), 0);
+	cr_assert_eq(n, 0);
+	cr_assert_null(c);
+	const char nul[] = "u 1 1 1 1 1\0\n";
+	cr_assert_eq(userns_claims_parse(nul, sizeof(nul) - 1, &c, &n), 0);
+	cr_assert_eq(n, 0, "a NUL byte spoils its line");
+}
+
+Test(slice, stat_parse)
+{
+	const char plain[] = "1234 (sbx) S 1 1234 1234 0 -1 4194560 100 0 0 0 0 0 0 0 20 0 1 0 "
+			     "5678901 2000000 100 18446744073709551615\n";
+	const char odd[] = "77 (a) b (c) Z 1 77 77 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 42 0 0\n";
+	uint64_t t = 0;
+	char st = 0;
+
+	cr_assert(userns_stat_parse(plain, strlen(plain), &t, &st));
+	cr_assert_eq(t, 5678901);
+	cr_assert_eq(st, 'S');
+	cr_assert(userns_stat_parse(odd, strlen(odd), &t, &st), "a name with ') ' in it");
+	cr_assert_eq(t, 42);
+	cr_assert_eq(st, 'Z');
+	cr_assert(!userns_stat_parse("1 (x) S 1 2 3\n", 14, &t, &st), "too few fields");
+	cr_assert(!userns_stat_parse("1 x S 1\n", 8, &t, &st), "no name");
+	cr_assert(!userns_stat_parse("", 0, &t, &st));
+}
+
+Test(slice, fit_first_free)
+{
+	const struct sbx_subid owned[] = { { 100000, 65536 }, { 300000, 200000 } };
+	const struct sbx_subid used[] = { { 300000, 65535 }, { 100000, 10 }, { 365535, 1 } };
+	uint32_t at = 0;
+
+	cr_assert(userns_slice_fit(owned, 2, NULL, 0, 65535, &at));
+	cr_assert_eq(at, 100000);
+	/* the first range has no room past its used head: the second, past
+	 * both of its used ranges */
+	cr_assert(userns_slice_fit(owned, 2, used, 3, 65535, &at));
+	cr_assert_eq(at, 365536);
+	cr_assert(userns_slice_fit(owned, 2, used, 3, 65526, &at), "what is left of the first");
+	cr_assert_eq(at, 100010);
+	cr_assert(!userns_slice_fit(owned, 2, used, 3, 200000, &at), "no range that large");
+	cr_assert(!userns_slice_fit(owned, 2, NULL, 0, 0, &at));
+	cr_assert(!userns_slice_fit(NULL, 0, NULL, 0, 1, &at));
+	/* a range that ends at the last id */
+	const struct sbx_subid top[] = { { 4294967294u - 99, 100 } };
+	cr_assert(userns_slice_fit(top, 1, NULL, 0, 100, &at));
+	cr_assert_eq(at, 4294967195u);
+	const struct sbx_subid own[] = { { 4294967200u, 1 } };
+	cr_assert(!userns_slice_fit(top, 1, own, 1, 100, &at));
+	cr_assert(userns_slice_fit(top, 1, own, 1, 5, &at), "before the used id");
+	cr_assert_eq(at, 4294967195u);
+	cr_assert(userns_slice_fit(top, 1, own, 1, 94, &at), "after it, up to the last id");
+	cr_assert_eq(at, 4294967201u);
+	cr_assert(!userns_slice_fit(top, 1, own, 1, 95, &at));
+}
+
+Test(slice, map_lines)
+{
+	struct sbx_idmap m[3];
+
+	cr_assert_eq(userns_slice_map(0, 1000, 300000, 65535, m), 2);
+	cr_assert(m[0].inside == 0 && m[0].outside == 1000 && m[0].count == 1);
+	cr_assert(m[1].inside == 1 && m[1].outside == 300000 && m[1].count == 65535);
+	cr_assert_eq(userns_slice_map(1000, 1000, 300000, 65535, m), 3);
+	cr_assert(m[0].inside == 0 && m[0].outside == 300000 && m[0].count == 1000);
+	cr_assert(m[1].inside == 1000 && m[1].outside == 1000 && m[1].count == 1);
+	cr_assert(m[2].inside == 1001 && m[2].outside == 301000 && m[2].count == 64535);
+	cr_assert_eq(userns_slice_map(65535, 1000, 300000, 65535, m), 2);
+	cr_assert(m[0].inside == 0 && m[0].outside == 300000 && m[0].count == 65535);
+	cr_assert(m[1].inside == 65535 && m[1].outside == 1000 && m[1].count == 1);
+	cr_assert_eq(userns_map_overlap(m, 2), 0);
+}

@@ -25,13 +25,18 @@ static void collect_warning(const struct sbx_err *msg)
 	snprintf(warnings + len, sizeof(warnings) - len, "%s\n", msg->msg);
 }
 
+/* $XDG_RUNTIME_DIR as the parses below see it. */
+static const char *runtime_dir = "/run/user/1000";
+
 /* Parse "sbx ARGS..." (NULL-terminated) as the given uid. */
 static enum sbx_cli_result parse_as(uid_t uid, ...)
 {
 	static char *argv[64];
-	struct sbx_cli_env env = {
-		.uid = uid, .gid = uid, .cwd = "/home/u", .warn = collect_warning
-	};
+	struct sbx_cli_env env = { .uid = uid,
+				   .gid = uid,
+				   .cwd = "/home/u",
+				   .runtime_dir = runtime_dir,
+				   .warn = collect_warning };
 	enum sbx_cli_result r;
 	va_list ap;
 	int argc = 0;
@@ -184,6 +189,51 @@ Test(cli, id_maps)
 		     "--gid-map requires --unshare-user");
 	cr_assert_eq(parse_root("--unshare-user", "--gid-map", "0", "100000", "10", "true"),
 		     SBX_CLI_RUN, "%s", err.msg);
+}
+
+Test(cli, auto_map)
+{
+	cr_assert_eq(parse("--auto-map", "true"), SBX_CLI_RUN, "%s", err.msg);
+	cr_assert_eq(plan.auto_map_size, 65536);
+	cr_assert_eq(plan.sandbox_uid, 0, "the caller is root inside");
+	cr_assert_eq(plan.sandbox_gid, 0);
+	cr_assert(plan.unshare_pid, "a PID namespace of its own, which ends with the sandbox");
+	cr_assert_str_eq(plan.runtime_dir, "/run/user/1000");
+	cr_assert_eq(parse("--auto-map-size", "1000", "--uid", "999", "--gid", "5", "true"),
+		     SBX_CLI_RUN, "%s", err.msg);
+	cr_assert_eq(plan.auto_map_size, 1000);
+	cr_assert_eq(plan.sandbox_uid, 999);
+	cr_assert_eq(plan.sandbox_gid, 5);
+	cr_assert_eq(parse("--auto-map-size", "4294967295", "true"), SBX_CLI_RUN, "%s", err.msg);
+	cr_assert_eq(parse_root("--unshare-user", "--auto-map", "true"), SBX_CLI_RUN, "%s",
+		     err.msg);
+	cr_assert_str_eq(plan.runtime_dir, "/run", "root's registry is under /run");
+	expect_error(parse("--auto-map-size", "1", "true"),
+		     "invalid --auto-map-size: '1' (2 to 4294967295 ids)");
+	expect_error(parse("--auto-map-size", "4294967296", "true"),
+		     "invalid --auto-map-size: '4294967296' (2 to 4294967295 ids)");
+	expect_error(parse("--auto-map-size", "0x10", "true"),
+		     "invalid --auto-map-size: '0x10' (2 to 4294967295 ids)");
+	expect_error(parse("--auto-map-size", "100", "--uid", "100", "true"),
+		     "--uid 100 is outside the --auto-map range 0-99");
+	expect_error(parse("--auto-map", "--gid", "65536", "true"),
+		     "--gid 65536 is outside the --auto-map range 0-65535");
+	expect_error(parse("--auto-map", "--uid-map", "0", "100000", "10", "true"),
+		     "--auto-map is not compatible with --uid-map");
+	expect_error(parse("--auto-map", "--userns", "0", "true"),
+		     "--auto-map is not compatible with --userns");
+	expect_error(parse("--info-fd", "1", "--userns-block-fd", "0", "--auto-map", "true"),
+		     "--auto-map is not compatible with --userns-block-fd");
+	expect_error(parse_root("--auto-map", "true"), "--auto-map requires --unshare-user");
+	runtime_dir = NULL;
+	expect_error(parse("--auto-map", "true"),
+		     "--auto-map needs $XDG_RUNTIME_DIR, an absolute path (the registry of slices "
+		     "in use lives there)");
+	runtime_dir = "run/user/1000";
+	expect_error(parse("--auto-map", "true"),
+		     "--auto-map needs $XDG_RUNTIME_DIR, an absolute path (the registry of slices "
+		     "in use lives there)");
+	runtime_dir = "/run/user/1000";
 }
 
 Test(cli, binds_keep_order_and_flags)
